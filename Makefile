@@ -1,0 +1,51 @@
+# coursekit — the two quickstart commands are `make lab` and `make test`.
+# Each one creates .venv with the locked dependencies (requirements.lock), installs
+# the project editable and registers a Jupyter kernel, once: later runs skip it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: lab test install bench grade-demo browser-test lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (coursekit)" >/dev/null
+	@touch $(STAMP)
+	@echo "coursekit environment ready in $(VENV)"
+
+install: $(STAMP)
+
+## The main job: JupyterLab on the lectures.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=lectures $(LAB_ARGS)
+
+## The whole test suite: unit, property, nbval over every notebook, end-to-end grading, browser.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Every benchmark, one table (installs the CPU build of PyTorch for the comparison rows).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+## The instructor's "see it work": a throwaway course with sample submissions, graded.
+grade-demo: $(STAMP)
+	$(BIN)/autograder demo
+
+## Only the real-browser test.
+browser-test: $(STAMP)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+## Re-resolve the locked versions (maintainers only; commit requirements.lock).
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e '.[dev]'
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^coursekit' > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
