@@ -1,0 +1,108 @@
+"""A thin slider panel: controls → pure ``simulate(**values)`` → ``draw(data) -> Figure``.
+
+The panel owns no numerics. ``simulate`` is a pure function the tests call
+directly; ``draw`` turns its result into a matplotlib figure. Rendering happens
+synchronously in the kernel when the panel is created and on every control change,
+and exceptions propagate (they are recorded in :data:`ERRORS` and re-raised), so a
+broken callback fails the notebook run under nbval instead of vanishing into the
+kernel log.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import matplotlib.pyplot as plt
+import ipywidgets as widgets
+from IPython.display import clear_output, display
+
+__all__ = ["Panel", "ERRORS"]
+
+#: Exceptions raised by any panel callback in this kernel (tests and lectures check it is empty).
+ERRORS: list[BaseException] = []
+
+
+class Panel:
+    """Controls wired to a pure simulator and a drawing function.
+
+    Parameters
+    ----------
+    controls : mapping name -> ipywidgets ValueWidget
+        Their ``.value`` are passed to ``simulate`` as keyword arguments.
+    simulate : callable(**values) -> data
+        Pure: same values, same data.
+    draw : callable(data) -> matplotlib.figure.Figure
+    readout : callable(data) -> str, optional
+        HTML shown under the controls (e.g. margin width, support-vector count).
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        simulate: Callable[..., object],
+        draw: Callable[[object], "plt.Figure"],
+        readout: Callable[[object], str] | None = None,
+    ):
+        self.controls = dict(controls)
+        self.simulate = simulate
+        self.draw = draw
+        self._readout_fn = readout
+        self.readout = widgets.HTML()
+        self.out = widgets.Output()
+        self.data = None
+        self.figure = None
+        self.renders = 0
+        self._hold = False
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        self.widget = widgets.VBox(
+            [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+             self.readout, self.out]
+        )
+        self.render()
+
+    # ------------------------------------------------------------------ public
+    def values(self) -> dict:
+        """Current control values, as passed to ``simulate``."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def render(self):
+        """Recompute with the current values and redraw (synchronously)."""
+        try:
+            self.data = self.simulate(**self.values())
+            fig = self.draw(self.data)
+            if self._readout_fn is not None:
+                self.readout.value = self._readout_fn(self.data)
+        except BaseException as exc:  # record, then fail loudly
+            ERRORS.append(exc)
+            raise
+        if self.figure is not None and self.figure is not fig:
+            plt.close(self.figure)
+        self.figure = fig
+        with self.out:
+            clear_output(wait=True)
+            display(fig)
+        plt.close(fig)
+        self.renders += 1
+        return self.data
+
+    def set(self, **values):
+        """Set several controls at once (one redraw), as a student moving sliders would."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"values: unknown controls {sorted(unknown)}; expected some of {sorted(self.controls)}")
+        self._hold = True
+        try:
+            for name, v in values.items():
+                self.controls[name].value = v
+        finally:
+            self._hold = False
+        return self.render()
+
+    # ----------------------------------------------------------------- private
+    def _on_change(self, change):
+        if not self._hold:
+            self.render()
+
+    def _ipython_display_(self):
+        display(self.widget)
