@@ -54,6 +54,8 @@ class Panel:
         self.renders = 0
         self._hold = False
         for w in self.controls.values():
+            if hasattr(w, "style") and hasattr(w.style, "description_width"):
+                w.style.description_width = "initial"  # show "learning rate", not "learning r…"
             w.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
