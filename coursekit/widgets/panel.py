@@ -10,6 +10,7 @@ kernel log.
 
 from __future__ import annotations
 
+import base64
 from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
@@ -106,5 +107,17 @@ class Panel:
         if not self._hold:
             self.render()
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, plus a PNG of the current figure.
+
+        A stored notebook opens untrusted, and JupyterLab then renders only "safe" types: the
+        PNG lets a student see the panel's figure before running anything. Once the cells run,
+        the widget view (ranked first) replaces it.
+        """
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if self.figure is not None:
+            from IPython.core.pylabtools import print_figure
+
+            data["image/png"] = base64.b64encode(print_figure(self.figure, "png", bbox_inches="tight")).decode()
+        return bundle

@@ -165,6 +165,9 @@ def _run_lecture_and_move_slider(page, lab, name: str) -> None:
     page.goto(f"{lab['base']}/lab/tree/{name}.ipynb?token={lab['token']}&reset")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
                            "&& window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
+    # Outputs are stored: a student sees figures before running anything.
+    page.wait_for_function("() => document.querySelectorAll('.jp-OutputArea img').length > 0", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-opened.png"))
     page.wait_for_function(f"() => ({_JS_STATE})().kernel === 'idle'", timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # Wait until every cell ran: kernel idle and no [*] prompts, twice in a row.
