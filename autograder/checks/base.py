@@ -1,0 +1,266 @@
+"""The data types shared by the trusted grader, the sandbox and the checks.
+
+A graded function is checked in three steps (see GRADING_INTERFACES / the README's
+instructor guide):
+
+1. ``calls = check.calls(seed)`` — the trusted process builds the inputs (plain data).
+2. The sandbox runs the student's code on each :class:`Call` and sends back one
+   :class:`CallResult` per call, as plain data (:func:`to_plain`).
+3. ``outcome = check.judge(calls, results)`` — the trusted process compares the
+   results with finite differences of the *trusted* forward pass and writes a
+   :class:`TestOutcome` with points and messages a student can act on.
+
+Plain data
+----------
+Everything that crosses the sandbox boundary is *plain data*: ``None``, ``bool``,
+``int``, ``float``, ``str``, plain ``numpy.ndarray`` of dtype float64, int64 or bool,
+and lists/tuples/dicts of these. :func:`to_plain` converts a student's return value
+into plain data and refuses anything else, so an object that lies in comparisons
+(``__eq__`` always True, an ndarray subclass overriding ``__sub__`` or ``__abs__``,
+a float subclass with a fake ``__float__``) can never answer a comparison made by
+the grader: after conversion only numpy's own float64 arithmetic runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "Call",
+    "CallResult",
+    "TestOutcome",
+    "FunctionCheck",
+    "to_plain",
+    "STATUSES",
+    "VISIBLE_SEED",
+]
+
+#: Seed of the visible self-checks in the student notebook. Grading uses other seeds
+#: (the pipeline's per-task seed); :meth:`FunctionCheck.calls` mixes the seed with the
+#: function name so two functions never share inputs.
+VISIBLE_SEED = 12345
+
+#: Every status a :class:`CallResult` may carry.
+STATUSES = ("ok", "error", "timeout", "cpu", "memory", "crashed", "output_limit", "missing", "refused")
+
+_MAX_DEPTH = 32
+
+
+@dataclass
+class Call:
+    """One call of a student function, described with plain data only.
+
+    Attributes
+    ----------
+    function : str
+        Name of the student function, e.g. ``"linear_backward"``.
+    args, kwargs
+        Plain data (float64/int64 ndarrays, python scalars/str/None and containers).
+    case : str
+        Human-readable description used in messages, e.g. ``"N=1, D=3, M=2 (single example)"``.
+    harness : str or None
+        Optional name of a function in ``autograder/harness.py`` called as
+        ``harness(fn, *args, **kwargs)`` instead of ``fn(*args, **kwargs)``.
+    """
+
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    case: str = ""
+    harness: str | None = None
+
+
+@dataclass
+class CallResult:
+    """What came back from one :class:`Call` (plain data, see :func:`to_plain`).
+
+    ``status`` is one of :data:`STATUSES`; ``value`` the converted return value;
+    ``args_after``/``kwargs_after`` the arguments as they were after the call (to
+    detect in-place mutation); ``error`` a one-line description; ``stdout`` the
+    captured (capped) output.
+    """
+
+    status: str
+    value: object = None
+    args_after: tuple | None = None
+    kwargs_after: dict | None = None
+    error: str = ""
+    stdout: str = ""
+
+
+@dataclass
+class TestOutcome:
+    """The graded result of one autograded test cell (``test_<function>``)."""
+
+    __test__ = False  # not a pytest test class
+
+    test_id: str
+    function: str
+    points: float
+    points_possible: float
+    messages: list[str]
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.points >= self.points_possible
+
+    def to_dict(self) -> dict:
+        return {
+            "test_id": self.test_id,
+            "function": self.function,
+            "points": float(self.points),
+            "points_possible": float(self.points_possible),
+            "messages": list(self.messages),
+            "flags": list(self.flags),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TestOutcome":
+        return cls(
+            test_id=d["test_id"],
+            function=d["function"],
+            points=float(d["points"]),
+            points_possible=float(d["points_possible"]),
+            messages=list(d.get("messages", [])),
+            flags=list(d.get("flags", [])),
+        )
+
+    def __str__(self) -> str:
+        head = f"{self.test_id}: {self.points:g}/{self.points_possible:g}"
+        return "\n".join([head] + ["  " + m for m in self.messages])
+
+
+class FunctionCheck:
+    """Base class: the check of one graded function (one autograded test cell).
+
+    Subclasses set the class attributes and implement :meth:`calls` and :meth:`judge`.
+
+    Attributes
+    ----------
+    function : str
+        The graded function; also the ``grade_id`` of its solution cell.
+    test_id : str
+        ``"test_" + function``; the ``grade_id`` of the autograded test cell.
+    points : float
+        Points of the test cell.
+    overrides : tuple of str
+        Names of OTHER graded functions replaced by the trusted reference while this
+        check runs (``autograder.checks.reference_source`` gives their source), so a
+        bug in a helper is not charged twice.
+    """
+
+    function: str = ""
+    points: float = 0.0
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def test_id(self) -> str:
+        return "test_" + self.function
+
+    def calls(self, seed: int) -> list[Call]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def judge(self, calls: list[Call], results: list[CallResult]) -> TestOutcome:  # pragma: no cover
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ helpers
+    def rng(self, seed: int) -> np.random.Generator:
+        """A generator that depends on both ``seed`` and the function name."""
+        name_key = [ord(c) for c in self.function]
+        return np.random.default_rng([int(seed) & 0xFFFFFFFF, *name_key])
+
+    def outcome(self, points: float, messages: list[str], flags: list[str] | None = None) -> TestOutcome:
+        return TestOutcome(
+            test_id=self.test_id,
+            function=self.function,
+            points=float(points),
+            points_possible=float(self.points),
+            messages=list(messages),
+            flags=list(flags or []),
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.test_id} ({self.points:g} pts)>"
+
+
+# ---------------------------------------------------------------------- plain data
+def to_plain(value, name: str = "the return value", _depth: int = 0):
+    """Convert ``value`` recursively into plain data, refusing anything else.
+
+    Rules (the sandbox harness and :mod:`autograder.checks.inkernel` both use this):
+
+    - ``None``, ``bool``, ``str`` stay; ``numpy.bool_`` becomes ``bool``.
+    - ``int`` (and subclasses) becomes an exact ``int`` via ``int.__int__`` — a
+      subclass's own ``__int__``/``__eq__`` is never called; numpy integers become ``int``.
+    - ``float`` (and subclasses, including ``numpy.float64``) becomes an exact
+      ``float`` via ``float.__float__``; other numpy floating scalars become ``float``.
+    - ``numpy.ndarray`` and ANY subclass (masked arrays, matrices, user subclasses)
+      is read through ``np.ndarray.view(x, np.ndarray)`` — the base-class method,
+      so no subclass method runs — and copied to a fresh plain array: float dtypes
+      → float64, signed/unsigned integer dtypes → int64, bool stays bool. Object,
+      complex, string and structured dtypes are refused.
+    - ``list``/``tuple`` (and subclasses such as namedtuples) become ``list``/``tuple``
+      of converted items, iterated through the base-class iterator; ``dict`` keys
+      must be ``str``/``int``, values are converted.
+    - Anything else (scipy sparse matrices, torch tensors, custom objects) raises
+      ``TypeError`` naming where it was found; nesting deeper than 32 levels too.
+
+    Returns
+    -------
+    The converted value. Never returns an object of a user-defined class.
+    """
+    if _depth > _MAX_DEPTH:
+        raise TypeError(f"{name}: nested more than {_MAX_DEPTH} levels deep")
+    if value is None:
+        return None
+    if type(value) is bool:
+        return value
+    if isinstance(value, np.bool_):
+        return bool(np.ndarray.view(np.asarray(value), np.ndarray).item())
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, np.generic):
+        arr = np.ndarray.view(np.asarray(value), np.ndarray)
+        if arr.dtype.kind in "iu":
+            return int(arr.astype(np.int64).item())
+        if arr.dtype.kind == "f":
+            return float(arr.astype(np.float64).item())
+        raise TypeError(f"{name}: expected a real number, got numpy scalar of dtype {arr.dtype}")
+    if isinstance(value, np.ndarray):
+        base = np.ndarray.view(value, np.ndarray)
+        kind = base.dtype.kind
+        if kind == "f":
+            return np.array(base, dtype=np.float64, copy=True)
+        if kind in "iu":
+            return np.array(base, dtype=np.int64, copy=True)
+        if kind == "b":
+            return np.array(base, dtype=np.bool_, copy=True)
+        raise TypeError(f"{name}: expected an array of real numbers, got an array of dtype {base.dtype}")
+    if isinstance(value, tuple):
+        return tuple(
+            to_plain(v, f"{name}[{i}]", _depth + 1) for i, v in enumerate(tuple.__iter__(value))
+        )
+    if isinstance(value, list):
+        return [to_plain(v, f"{name}[{i}]", _depth + 1) for i, v in enumerate(list.__iter__(value))]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in dict.items(value):
+            if isinstance(k, str):
+                key = str.__str__(k)
+            elif isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+                key = to_plain(k, name, _depth + 1)
+            else:
+                raise TypeError(f"{name}: dict keys must be strings or integers, got {type(k).__name__}")
+            out[key] = to_plain(v, f"{name}[{key!r}]", _depth + 1)
+        return out
+    raise TypeError(
+        f"{name}: expected numbers, numpy arrays, or lists/tuples/dicts of them, "
+        f"got {type(value).__module__}.{type(value).__qualname__}"
+    )

@@ -1,0 +1,206 @@
+"""``autograder``: the instructor's command line (console script ``autograder.cli:main``).
+
+    autograder generate A          student version of A: release/A/A.ipynb (nbgrader generate_assignment)
+    autograder release A           alias of generate (prints where the student version is)
+    autograder grade A [--workers N] [--student S] [--fresh]
+                                   trusted grading of submitted/*/A into the gradebook + autograded/
+    autograder feedback A          HTML feedback per student: feedback/S/A/A.html (nbgrader generate_feedback)
+    autograder export [--to F]     grades CSV (nbgrader export)
+    autograder report A            per-test pass rates, score histogram (PNG), flagged/failed students
+    autograder demo [--dir D]      a throwaway course with sample submissions, graded end to end
+
+Every command finds the course root by walking up from the current directory (the
+repository's ``autograder/`` folder), or takes ``--course PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from autograder.course import Course, CourseError
+
+__all__ = ["main", "grade", "generate"]
+
+
+def generate(course: Course, assignment: str, quiet: bool = False) -> str:
+    """Generate the student version of ``assignment`` (and register it in the gradebook)."""
+    if not course.source_notebook(assignment).is_file():
+        raise CourseError(f"no source notebook {course.source_notebook(assignment)}")
+    log = course.run_api("generate_assignment", assignment, force=True)
+    if not quiet and log:
+        print(log.rstrip())
+    return str(course.release_notebook(assignment))
+
+
+def grade(course: Course, assignment: str, workers: int = 1, students=None, fresh: bool = False,
+          progress: bool = True, limits=None):
+    """Grade every (or the given) submission of ``assignment`` with the trusted pipeline.
+
+    Each finished record is written — in this process only — into nbgrader's gradebook
+    and as ``autograded/<student>/<A>/<A>.ipynb``. Returns the list of GradeRecords.
+    """
+    from autograder import feedback, gradebook
+    from autograder.pipeline import GradeTask, grade_all
+
+    course.require_generated(assignment)
+    all_students = course.students(assignment)
+    if students:
+        missing = [s for s in students if s not in all_students]
+        if missing:
+            raise CourseError(f"--student: no submission of {assignment} for {missing} under {course.root / 'submitted'}")
+        all_students = [s for s in all_students if s in students]
+    journal = course.journal_path(assignment)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    if fresh and journal.exists():
+        journal.unlink()
+    tasks = [
+        GradeTask(
+            assignment=assignment,
+            student=s,
+            submission_dir=str(course.submitted_dir(s, assignment)),
+            notebook_name=course.notebook_name(assignment),
+            release_notebook=str(course.release_notebook(assignment)),
+            seed=course.grading_seed(assignment, s),
+        )
+        for s in all_students
+    ]
+
+    def on_record(record):
+        gradebook.write_record(course, record)
+        feedback.write_autograded(course, record)
+
+    return grade_all(tasks, workers=workers, journal=str(journal), on_record=on_record, progress=progress,
+                     limits=limits)
+
+
+def _print_summary(records) -> None:
+    for r in sorted(records, key=lambda r: r.student):
+        total = sum(o.points for o in r.outcomes)
+        possible = sum(o.points_possible for o in r.outcomes)
+        failed = [o.test_id for o in r.outcomes if not o.passed]
+        extra = f"  ({r.status}: {r.reason})" if r.status != "graded" else ""
+        print(f"  {r.student:<24} {total:>5g}/{possible:g}  failed: {', '.join(failed) or '-'}{extra}")
+
+
+def _cmd_generate(args):
+    course = Course.find(args.course)
+    for a in args.assignment:
+        path = generate(course, a, quiet=args.quiet)
+        print(f"student version of {a}: {path}")
+    return 0
+
+
+def _cmd_grade(args):
+    course = Course.find(args.course)
+    t0 = time.perf_counter()
+    limits = None
+    if args.timeout is not None:
+        from autograder.sandbox import Limits
+
+        if args.timeout <= 0:
+            raise CourseError(f"--timeout: expected seconds > 0, got {args.timeout}")
+        limits = Limits(cpu_seconds=args.timeout, wall_seconds=2 * args.timeout)
+    records = grade(course, args.assignment, workers=args.workers, students=args.student, fresh=args.fresh,
+                    progress=not args.quiet, limits=limits)
+    dt = time.perf_counter() - t0
+    print(f"graded {len(records)} submission(s) of {args.assignment} in {dt:.1f} s "
+          f"with {args.workers} worker(s); gradebook: {course.db_path}")
+    _print_summary(records)
+    print(f"autograded notebooks: {course.root / 'autograded'}; next: autograder feedback {args.assignment}")
+    return 0
+
+
+def _cmd_feedback(args):
+    course = Course.find(args.course)
+    course.require_generated(args.assignment)
+    log = course.run_api("generate_feedback", args.assignment, force=True)
+    if not args.quiet and log:
+        print(log.rstrip())
+    print(f"feedback HTML: {course.root / 'feedback'}/<student>/{args.assignment}/{args.assignment}.html")
+    return 0
+
+
+def _cmd_export(args):
+    course = Course.find(args.course)
+    to = args.to or str(course.root / "grades.csv")
+    course.nbgrader("export", "--to", to, capture=args.quiet)
+    print(f"grades CSV: {to}")
+    return 0
+
+
+def _cmd_report(args):
+    from autograder.report import build_report
+
+    course = Course.find(args.course)
+    rep = build_report(course, args.assignment)
+    print(rep.text)
+    return 0
+
+
+def _cmd_demo(args):
+    from autograder.demo import run_demo
+
+    return run_demo(directory=args.dir, workers=args.workers, keep=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--course", help="course root (a folder with nbgrader_config.py); default: found from the cwd")
+    p.add_argument("-q", "--quiet", action="store_true", help="less output (no nbgrader log, no progress bar)")
+    sub = p.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)  # the same options, accepted after the command too
+    common.add_argument("--course", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    for name, helptext in [("generate", "student version of an assignment (release/A/A.ipynb)"),
+                           ("release", "alias of generate")]:
+        s = sub.add_parser(name, help=helptext, parents=[common])
+        s.add_argument("assignment", nargs="+")
+        s.set_defaults(func=_cmd_generate)
+
+    s = sub.add_parser("grade", help="grade submissions with the trusted, isolated grader", parents=[common])
+    s.add_argument("assignment")
+    s.add_argument("--workers", type=int, default=2, help="parallel grading processes (default 2)")
+    s.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    s.add_argument("--timeout", type=float, default=None,
+                   help="CPU seconds allowed per graded function (default: the sandbox's, 10 s)")
+    s.add_argument("--fresh", action="store_true",
+                   help="forget the journal of an earlier (interrupted) run and re-grade everyone")
+    s.set_defaults(func=_cmd_grade)
+
+    s = sub.add_parser("feedback", help="HTML feedback for every graded student (nbgrader generate_feedback)", parents=[common])
+    s.add_argument("assignment")
+    s.set_defaults(func=_cmd_feedback)
+
+    s = sub.add_parser("export", help="grades CSV (nbgrader export)", parents=[common])
+    s.add_argument("--to", help="output CSV (default: <course>/grades.csv)")
+    s.set_defaults(func=_cmd_export)
+
+    s = sub.add_parser("report", help="pass rates per test, score histogram, flagged students", parents=[common])
+    s.add_argument("assignment")
+    s.set_defaults(func=_cmd_report)
+
+    s = sub.add_parser("demo", help="a throwaway course with sample submissions, graded end to end", parents=[common])
+    s.add_argument("--dir", help="where to build it (default: a new temporary folder)")
+    s.add_argument("--workers", type=int, default=2)
+    s.set_defaults(func=_cmd_demo)
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
+        print("autograder: --workers: expected an integer >= 1", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CourseError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

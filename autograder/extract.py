@@ -1,0 +1,450 @@
+"""Find a student's code in a submitted notebook, whatever shape the notebook is in.
+
+:func:`extract` reads ``submitted/<student>/<A>/`` and returns an :class:`Extraction`: the code
+chunks to execute in the sandbox, which graded functions are present, notes for the instructor,
+or a one-line reason when nothing can be graded.
+
+What it tolerates (each case leaves a note):
+
+* the expected notebook renamed: the single ``.ipynb`` in the folder is used;
+* empty or truncated files: a truncated JSON notebook is salvaged cell by cell (every complete
+  ``"source"`` string is recovered); an empty one is a failure with its reason;
+* invalid UTF-8: decoded with replacement characters, then parsed;
+* nbformat 3 (``worksheets``/``input``) as well as 4;
+* stripped nbgrader metadata: solution cells are found by ``def <name>(``; given and test cells
+  are recognised by their text;
+* duplicated solution cells: executed in order, so the last definition wins (as in Jupyter);
+* deleted solution cells: the function is simply absent (0 points, "not found");
+* deleted or edited test / self-check cells: irrelevant — the student's copies of locked cells
+  are never executed;
+* solution cells turned into markdown or raw cells: the ``def`` is recovered from a code fence
+  (or the raw text) and **graded**, with a note (a conversion by accident should not cost the
+  marks; the instructor sees the note);
+* outputs of any size: ignored (never read).
+
+The given (locked) code cells are taken from the RELEASE notebook, never from the student's
+copy, and executed both before and after the student's cells, so a student can neither edit nor
+shadow given code. Jupyter magics (``%...``, ``!...``) are neutralised.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Extraction", "extract", "read_cells", "given_chunks", "NotebookError"]
+
+MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
+_FENCE = re.compile(r"```[ \t]*(?:python|py|ipython|python3)?[ \t]*\n(.*?)(?:```|\Z)", re.S)
+
+
+class NotebookError(ValueError):
+    """A notebook file from which no cell could be read (message = the one-line reason)."""
+
+
+@dataclass
+class Cell:
+    cell_type: str
+    source: str
+    meta: dict = field(default_factory=dict)  # the nbgrader metadata, {} if stripped
+
+    @property
+    def grade_id(self) -> str:
+        gid = self.meta.get("grade_id")
+        return gid if isinstance(gid, str) else ""
+
+
+@dataclass
+class Extraction:
+    """What :func:`extract` found. ``ok`` False means nothing can be graded (``reason`` says why)."""
+
+    ok: bool
+    reason: str = ""
+    notebook: str = ""                                 # file name used
+    chunks: list[str] = field(default_factory=list)    # code to execute, in order
+    student_chunks: list[str] = field(default_factory=list)  # the student's part only
+    present: dict[str, bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def student_source(self) -> str:
+        return "\n\n".join(self.student_chunks)
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _text(src) -> str:
+    if isinstance(src, list):
+        return "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def _cells_from_json(nb) -> list[Cell]:
+    if not isinstance(nb, dict):
+        raise NotebookError("the file is JSON but not a notebook")
+    cells = []
+    if isinstance(nb.get("worksheets"), list):  # nbformat 3
+        raw = []
+        for ws in nb["worksheets"]:
+            if isinstance(ws, dict) and isinstance(ws.get("cells"), list):
+                raw.extend(ws["cells"])
+        for c in raw:
+            if not isinstance(c, dict):
+                continue
+            ct = c.get("cell_type")
+            src = _text(c.get("input") if ct == "code" else c.get("source"))
+            meta = (c.get("metadata") or {}).get("nbgrader") or {}
+            cells.append(Cell("code" if ct == "code" else ("raw" if ct == "raw" else "markdown"),
+                              src, meta if isinstance(meta, dict) else {}))
+        return cells
+    if not isinstance(nb.get("cells"), list):
+        raise NotebookError("the notebook has no cells")
+    for c in nb["cells"]:
+        if not isinstance(c, dict):
+            continue
+        ct = c.get("cell_type")
+        md = c.get("metadata")
+        meta = (md.get("nbgrader") if isinstance(md, dict) else None) or {}
+        cells.append(Cell(ct if ct in ("code", "markdown", "raw") else "raw", _text(c.get("source")),
+                          meta if isinstance(meta, dict) else {}))
+    return cells
+
+
+def _salvage(text: str) -> list[Cell]:
+    """Recover cells from a truncated/corrupt notebook: every complete '"source": ...' value."""
+    dec = json.JSONDecoder()
+    cells = []
+    for m in re.finditer(r'"(source|input)"\s*:\s*', text):
+        try:
+            val, _ = dec.raw_decode(text, m.end())
+        except ValueError:
+            continue
+        src = _text(val)
+        # the cell type is the nearest preceding "cell_type" in the same cell
+        head = text[max(0, m.start() - 4000): m.start()]
+        types = re.findall(r'"cell_type"\s*:\s*"(\w+)"', head)
+        ct = types[-1] if types else "code"
+        cells.append(Cell(ct if ct in ("code", "markdown", "raw") else "code", src, {}))
+    return cells
+
+
+def read_cells(path: str | os.PathLike, notes: list[str] | None = None) -> list[Cell]:
+    """Read the cells of a notebook file robustly (see the module docstring)."""
+    notes = notes if notes is not None else []
+    p = Path(path)
+    size = p.stat().st_size
+    if size == 0:
+        raise NotebookError(f"{p.name} is empty (0 bytes)")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{p.name} is {size / 2**20:.0f} MiB, over the {MAX_NOTEBOOK_BYTES >> 20} MiB limit")
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        notes.append(f"{p.name} is not valid UTF-8 (byte {exc.start}); decoded with replacement characters")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise NotebookError(f"{p.name} contains only whitespace")
+    try:
+        nb = json.loads(text)
+    except (ValueError, RecursionError):
+        cells = _salvage(text)
+        if not cells:
+            raise NotebookError(f"{p.name} is not a readable notebook (not JSON, no cell could be recovered)")
+        notes.append(f"{p.name} is truncated or corrupt JSON: recovered {len(cells)} cells")
+        return cells
+    cells = _cells_from_json(nb)
+    if isinstance(nb, dict) and nb.get("nbformat") == 3:
+        notes.append(f"{p.name} is in nbformat 3: read its worksheets")
+    return cells
+
+
+# ----------------------------------------------------------------------------- code
+
+_MAGIC_CELL_PY = ("%%time", "%%timeit", "%%capture", "%%prun")
+
+
+def clean_magics(src: str) -> str:
+    """Neutralise IPython magics and shell escapes (they are not Python)."""
+    lines = src.split("\n")
+    if lines and lines[0].lstrip().startswith("%%"):
+        if lines[0].lstrip().split()[0] in _MAGIC_CELL_PY:
+            lines = lines[1:]
+        else:
+            return ""
+    out = []
+    for line in lines:
+        s = line.lstrip()
+        if s.startswith("%") or s.startswith("!"):
+            out.append(line[: len(line) - len(s)] + "pass  # magic removed")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _defines(src: str, name: str) -> bool:
+    return re.search(rf"^[ \t]*def[ \t]+{re.escape(name)}[ \t]*\(", src, re.M) is not None
+
+
+def _strip_imports(src: str, prefixes=("autograder", "coursekit")) -> str:
+    """Given code minus imports of the grader's own packages (not importable in the sandbox)."""
+    try:
+        tree = ast.parse(src)
+    except SyntaxError:
+        return src
+    lines = src.split("\n")
+    for node in ast.walk(tree):
+        mods = []
+        if isinstance(node, ast.Import):
+            mods = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            mods = [node.module or ""]
+        if mods and all(m.split(".")[0] in prefixes for m in mods):
+            for ln in range(node.lineno - 1, node.end_lineno):
+                ind = len(lines[ln]) - len(lines[ln].lstrip())
+                lines[ln] = lines[ln][:ind] + "pass" if ln == node.lineno - 1 else ""
+    return "\n".join(lines)
+
+
+def given_chunks(release_cells: list[Cell]) -> list[str]:
+    """The release notebook's locked, non-test, non-self-check code cells (the given code)."""
+    out = []
+    for c in release_cells:
+        if c.cell_type != "code" or not c.meta.get("locked") or c.meta.get("grade"):
+            continue
+        if c.meta.get("solution") or c.grade_id.startswith("check_"):
+            continue
+        out.append(_strip_imports(clean_magics(c.source)))
+    return out
+
+
+def _norm(s: str) -> str:
+    return "\n".join(line.rstrip() for line in s.strip().split("\n"))
+
+
+def _is_self_check(src: str) -> bool:
+    code = [ln for ln in src.split("\n") if ln.strip() and not ln.strip().startswith("#")]
+    return bool(code) and all(re.match(r"\s*(self_check|assert_passes)\s*\(", ln)
+                              or re.match(r"\s*from autograder", ln) for ln in code)
+
+
+def find_notebook(folder: Path, expected: str, notes: list[str]) -> Path:
+    p = folder / expected
+    if p.is_file():
+        return p
+    if not folder.is_dir():
+        raise NotebookError(f"no submission folder {folder.name}")
+    found = sorted(q for q in folder.iterdir() if q.suffix == ".ipynb" and q.is_file())
+    if len(found) == 1:
+        notes.append(f"notebook renamed: graded {found[0].name} (expected {expected})")
+        return found[0]
+    if not found:
+        raise NotebookError(f"no notebook in the submission (expected {expected})")
+    named = [q for q in found if Path(expected).stem in q.stem]
+    if len(named) == 1:
+        notes.append(f"several notebooks: graded {named[0].name} (expected {expected})")
+        return named[0]
+    raise NotebookError(f"{len(found)} notebooks and none named {expected}: "
+                        + ", ".join(q.name for q in found[:5]))
+
+
+def extract(submission_dir: str | os.PathLike, notebook_name: str, release_notebook: str | os.PathLike,
+            functions: list[str]) -> Extraction:
+    """Extract the code to grade from a submission (never raises for a bad submission)."""
+    notes: list[str] = []
+    try:
+        nb_path = find_notebook(Path(submission_dir), notebook_name, notes)
+        cells = read_cells(nb_path, notes)
+    except (NotebookError, OSError) as exc:
+        return Extraction(False, reason=str(exc).split("\n")[0], notes=notes)
+    try:
+        release = read_cells(release_notebook)
+    except (NotebookError, OSError) as exc:
+        raise RuntimeError(f"release notebook {release_notebook} unreadable: {exc}") from exc
+    given = given_chunks(release)
+    locked_text = {_norm(c.source) for c in release if c.cell_type == "code"
+                   and c.meta.get("locked") and not c.meta.get("solution")}
+    released_ids = {c.grade_id for c in release if c.grade_id}
+    student: list[str] = []
+    counts = {f: 0 for f in functions}
+    from_markdown: list[str] = []
+    stripped = 0
+    for c in cells:
+        src = c.source
+        if c.cell_type == "code":
+            if c.meta.get("locked") or c.meta.get("grade") and not c.meta.get("solution"):
+                continue  # given/test/self-check cells: the release copy is used
+            if not c.meta:
+                stripped += 1
+                if _norm(src) in locked_text or _is_self_check(src):
+                    continue
+            elif c.grade_id.startswith(("test_", "check_")):
+                continue
+            code = clean_magics(src)
+            student.append(code)
+            for f in functions:
+                if _defines(code, f):
+                    counts[f] += 1
+        else:
+            pieces = _FENCE.findall(src) if c.cell_type == "markdown" else [src]
+            for piece in pieces:
+                hit = [f for f in functions if _defines(piece, f)]
+                if hit:
+                    from_markdown.append((hit, clean_magics(piece)))
+    for hit, code in from_markdown:
+        missing = [f for f in hit if counts[f] == 0]
+        if missing:
+            student.append(code)
+            for f in hit:
+                counts[f] += 1
+            notes.append(f"{', '.join(missing)} found in a markdown/raw cell (not a code cell): graded")
+    if stripped and not any(c.meta for c in cells if c.cell_type == "code"):
+        notes.append("nbgrader metadata stripped: cells found by their def")
+    for f, n in counts.items():
+        if n > 1:
+            notes.append(f"{f} is defined {n} times: the last definition was graded")
+    missing = [f for f in functions if counts[f] == 0]
+    if missing:
+        notes.append("not found in the notebook: " + ", ".join(missing))
+    if cells and not any(c.grade_id.startswith("test_") for c in cells) and \
+            any(i.startswith("test_") for i in released_ids) and any(c.meta for c in cells):
+        notes.append("test cells deleted in the submission (graded from the release version)")
+    return Extraction(True, notebook=nb_path.name, chunks=given + student + given,
+                      student_chunks=student, present={f: counts[f] > 0 for f in functions},
+                      notes=notes)
+
+
+# ----------------------------------------------------------------------------- reference use
+
+_REF_PACKAGES = ("coursekit", "autograder")
+_REF_STRINGS = re.compile(r"coursekit|autograder|functional\.py|solutions[/\\]", re.I)
+
+
+def _reference_defs() -> dict[str, str]:
+    """Normalised AST dumps of the reference kernels (coursekit.functional), by name."""
+    out = {}
+    try:
+        import coursekit.functional as F
+        tree = ast.parse(Path(F.__file__).read_text())
+    except Exception:  # pragma: no cover
+        return out
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            out[node.name] = ast.dump(node, annotate_fields=False, include_attributes=False)
+    return out
+
+
+def reference_use(student_source: str, functions: list[str],
+                  overrides: dict[str, tuple] | None = None) -> dict[str, str]:
+    """Graded functions that obtain the course's reference implementation, with the evidence.
+
+    Static scan of the student's code (the sandbox also makes the packages unimportable):
+
+    * names bound by importing ``coursekit``/``autograder`` (directly, via ``__import__`` or
+      ``importlib``) or from strings that name them, ``functional.py`` or ``solutions/`` (the
+      instructor's source notebooks), are *tainted*; a function whose body uses a tainted name, or calls a tainted
+      helper, is tainted (to a fixpoint); a graded name bound to a tainted value is tainted;
+      names in ``overrides[f]`` (replaced by the trusted reference while ``f`` is checked)
+      do not pass their taint on to ``f``;
+    * a graded function that is a verbatim copy (same AST, docstring included) of the
+      reference kernel in ``coursekit/functional.py`` is tainted (small bodies excepted: a
+      one-line formula is what an honest student writes too).
+    """
+    try:
+        tree = ast.parse(student_source)
+    except SyntaxError:
+        chunks = []
+        tree = ast.Module(body=[], type_ignores=[])
+        for piece in re.split(r"\n(?=\S)", student_source):
+            try:
+                chunks.extend(ast.parse(piece).body)
+            except SyntaxError:
+                continue
+        tree.body = chunks
+
+    def mentions_reference(node) -> str:
+        inert = {id(s.value) for s in ast.walk(node)
+                 if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)}
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Import):
+                for a in sub.names:
+                    if a.name.split(".")[0] in _REF_PACKAGES:
+                        return f"imports {a.name}"
+            elif isinstance(sub, ast.ImportFrom):
+                if (sub.module or "").split(".")[0] in _REF_PACKAGES:
+                    return f"imports from {sub.module}"
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and id(sub) not in inert:
+                m = _REF_STRINGS.search(sub.value)
+                if m:
+                    return f"refers to {m.group(0)!r}"
+        return ""
+
+    def taint(clean: frozenset) -> dict[str, str]:
+        tainted: dict[str, str] = {}
+        defs: dict[str, ast.AST] = {}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defs[node.name] = node
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                why = mentions_reference(node)
+                if why:
+                    for a in node.names:
+                        tainted[(a.asname or a.name).split(".")[0]] = why
+            else:
+                why = mentions_reference(node)
+                if why:
+                    for sub in ast.walk(node):
+                        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                            tainted[sub.id] = why
+        changed = True
+        while changed:
+            changed = False
+            for name, node in defs.items():
+                if name in tainted:
+                    continue
+                why = mentions_reference(node)
+                if not why:
+                    for sub in ast.walk(node):
+                        if isinstance(sub, ast.Name) and sub.id in tainted and sub.id != name \
+                            and sub.id not in clean:
+                            why = f"uses {sub.id} ({tainted[sub.id]})"
+                            break
+                if why:
+                    tainted[name] = why
+                    changed = True
+            for node in tree.body:  # module-level assignments from tainted names
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    used = [s.id for s in ast.walk(node.value) if isinstance(s, ast.Name) and s.id in tainted] \
+                        if node.value is not None else []
+                    if used:
+                        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                        for t in targets:
+                            for s in ast.walk(t):
+                                if isinstance(s, ast.Name) and s.id not in tainted:
+                                    tainted[s.id] = f"assigned from {used[0]} ({tainted[used[0]]})"
+                                    changed = True
+        return tainted
+
+    defs = {n.name: n for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    overrides = overrides or {}
+    cache: dict[frozenset, dict[str, str]] = {}
+    result: dict[str, str] = {}
+    for f in functions:
+        clean = frozenset(overrides.get(f, ()))
+        if clean not in cache:
+            cache[clean] = taint(clean)
+        if f in cache[clean]:
+            result[f] = cache[clean][f]
+    refs = _reference_defs()
+    for name, node in defs.items():
+        if name in functions and name in refs and name not in result:
+            if sum(1 for _ in ast.walk(node)) >= 40 and \
+                    ast.dump(node, annotate_fields=False, include_attributes=False) == refs[name]:
+                result[name] = "is a verbatim copy of coursekit.functional." + name
+    return result

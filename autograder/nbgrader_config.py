@@ -1,0 +1,47 @@
+"""nbgrader configuration of the coursekit course (contract B).
+
+This folder, ``autograder/``, is the nbgrader course root: run stock nbgrader commands
+from here (``nbgrader generate_assignment backprop``, ``nbgrader autograde backprop``,
+``nbgrader generate_feedback backprop``, ``nbgrader export``). Source notebooks are
+authored in ``../solutions/<assignment>/<assignment>.ipynb``; everything nbgrader
+generates (release/, submitted/, autograded/, feedback/, gradebook.db) lives here and is
+git-ignored. The project's trusted grader ``autograder grade <assignment>`` writes into
+the same gradebook.
+
+Paths are resolved relative to this file, so a copy of the course (this file next to a
+``solutions/`` folder one level up, as ``autograder demo`` makes) works unchanged.
+"""
+
+import os
+
+try:  # executed by traitlets' config loader, which provides get_config()
+    c = get_config()  # noqa: F821
+except NameError:  # imported as a plain module (e.g. by tools): give a Config to inspect
+    from traitlets.config import Config
+
+    c = Config()
+
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "coursekit"
+c.CourseDirectory.root = _ROOT
+# Source notebooks live in the repository's solutions/ folder, one level up.
+c.CourseDirectory.source_directory = os.path.join("..", "solutions")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, "gradebook.db")
+# Only notebooks are released/collected; generator scripts stay in tools/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
+
+# Assignments of the term: backprop, optimizers, svm (nbgrader adds each to the gradebook
+# when it is generated).
+
+# Stock autograde: a hidden test cell runs the full finite-difference check (a few seconds);
+# an endless loop in a student's cell is interrupted after this many seconds.
+c.Execute.timeout = 60
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback HTML: scores and the grader's messages, without the hidden-test source lines.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]

@@ -1,0 +1,126 @@
+"""``autograder report A``: how the class did, and which submissions need a human look.
+
+Reads the grading journal of the last ``autograder grade A`` run (one record per student,
+with flags and reasons) — or, if the assignment was graded by stock ``nbgrader autograde``
+only, the scores in the gradebook — and writes into ``reports/<A>/``:
+
+* ``histogram.png`` — the distribution of total scores;
+* ``report.json``  — per-test pass rates and mean points, flagged and failed students;
+* ``report.txt``   — the same, as the text the command prints.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.course import Course, CourseError
+
+__all__ = ["build_report", "Report"]
+
+
+@dataclass
+class Report:
+    assignment: str
+    directory: Path
+    text: str
+    data: dict = field(default_factory=dict)
+
+    @property
+    def histogram(self) -> Path:
+        return self.directory / "histogram.png"
+
+
+def _records(course: Course, assignment: str):
+    from autograder.pipeline import read_journal
+
+    path = course.journal_path(assignment)
+    if not path.is_file():
+        return None
+    recs = read_journal(path)
+    students = set(course.students(assignment))
+    return [r for r in recs.values() if r.assignment == assignment and (not students or r.student in students)]
+
+
+def build_report(course: Course, assignment: str) -> Report:
+    """Compute the report of ``assignment`` and write its files; returns a :class:`Report`."""
+    records = _records(course, assignment)
+    tests: list[tuple[str, float]] = []
+    rows = []  # (student, {test: points}, status, reason, flags, notes)
+    if records:
+        for r in sorted(records, key=lambda r: r.student):
+            pts = {o.test_id: o.points for o in r.outcomes}
+            rows.append((r.student, pts, r.status, r.reason, sorted(set(r.flags)), list(r.notes),
+                         {o.test_id: o.messages for o in r.outcomes if not o.passed}))
+        tests = [(o.test_id, o.points_possible) for o in sorted(records, key=lambda r: r.student)[0].outcomes]
+        source = "grading journal " + str(course.journal_path(assignment))
+    else:
+        from autograder.gradebook import scores
+
+        sc = scores(course, assignment)
+        if not sc:
+            raise CourseError(f"no grades for {assignment!r} yet: run `autograder grade {assignment}` first")
+        course.require_generated(assignment)
+        tests = course.grade_cells(assignment)
+        for s in sorted(sc):
+            rows.append((s, sc[s], "graded", "", [], [], {}))
+        source = "gradebook " + str(course.db_path)
+
+    possible = sum(p for _, p in tests)
+    n = len(rows)
+    per_test = []
+    for t, p in tests:
+        got = [row[1].get(t, 0.0) for row in rows]
+        per_test.append({"test": t, "points": p, "pass_rate": sum(g >= p for g in got) / n if n else 0.0,
+                         "mean": sum(got) / n if n else 0.0})
+    totals = {row[0]: sum(row[1].get(t, 0.0) for t, _ in tests) for row in rows}
+    failed = [{"student": row[0], "reason": row[3]} for row in rows if row[2] != "graded"]
+    # "error" (an exception in the student's code) is ordinary failure, not a reason for a look
+    flagged = [{"student": row[0], "flags": [f for f in row[4] if f != "error"], "notes": row[5]} for row in rows]
+    flagged = [f for f in flagged if f["flags"] or f["notes"]]
+
+    out_dir = course.reports_dir(assignment)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _histogram(list(totals.values()), possible, assignment, out_dir / "histogram.png")
+
+    lines = [f"Report of {assignment}: {n} submission(s), from the {source}"]
+    if n:
+        mean = sum(totals.values()) / n
+        lines.append(f"  mean score {mean:.2f}/{possible:g}; full marks: {sum(v >= possible for v in totals.values())}; "
+                     f"zero: {sum(v == 0 for v in totals.values())}")
+    lines.append("  per test (pass rate, mean points):")
+    for pt in per_test:
+        lines.append(f"    {pt['test']:<30} {pt['pass_rate']:>6.0%}  {pt['mean']:.2f}/{pt['points']:g}")
+    lines.append(f"  score histogram: {out_dir / 'histogram.png'}")
+    if failed:
+        lines.append("  could not be graded (0 points, reason):")
+        lines += [f"    {f['student']}: {f['reason']}" for f in failed]
+    if flagged:
+        lines.append("  flagged for a look (limits hit, input mutation, reference use, extraction notes):")
+        lines += [f"    {f['student']}: {', '.join(f['flags'] + f['notes'])}" for f in flagged]
+    text = "\n".join(lines)
+    data = {"assignment": assignment, "submissions": n, "points_possible": possible, "per_test": per_test,
+            "totals": totals, "failed": failed, "flagged": flagged, "source": source}
+    (out_dir / "report.json").write_text(json.dumps(data, indent=2, sort_keys=True))
+    (out_dir / "report.txt").write_text(text + "\n")
+    return Report(assignment, out_dir, text, data)
+
+
+def _histogram(totals, possible, assignment, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    bins = np.arange(0, possible + 2) - 0.5
+    ax.hist(totals, bins=bins, color="#4c72b0", edgecolor="white")
+    ax.set_xlabel(f"total score (of {possible:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{assignment}: {len(totals)} submission(s)")
+    ax.set_xlim(-0.5, possible + 0.5)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -1,0 +1,382 @@
+"""Run student code in a disposable, isolated process and get plain data back.
+
+Design (see the README section "grading-security")
+--------------------------------------------------
+* The grader never runs student code. Each grading process owns one **zygote**: a trusted
+  Python process started with ``python -I -S`` (no site hooks, so the editable ``coursekit`` /
+  ``autograder`` installs are not importable), numpy pre-imported, and the source text of
+  :mod:`autograder.wire`, :mod:`autograder.checks.base` and :mod:`autograder.harness` executed
+  in it. It never runs student code either: per FunctionCheck it ``fork()``s a **child** that
+  isolates itself and only then executes the student's code and the calls.
+* Isolation levels (``COURSEKIT_SANDBOX=auto|full|userns|none``, default auto = the best
+  available):
+
+  ``full`` (root; what CI uses): the zygote runs under ``unshare --pid --fork --mount --net
+  --ipc --uts``: own pid namespace (children cannot see or signal other processes; the zygote,
+  pid 1, kills everything left after each check), a network namespace with no interface, a
+  private mount namespace in which the zygote builds a read-only root holding only the system
+  libraries, the Python installation and site-packages. Each child then enters its own mount
+  namespace, mounts a fresh size-capped tmpfs scratch at ``/tmp``, ``chroot``s, sets rlimits
+  and drops to uid/gid 65534 (nobody) with ``no_new_privs``. The course tree (solutions/,
+  release/, submitted/, gradebook.db), the repository and home directories do not exist there.
+  ``userns`` (non-root with unprivileged user namespaces): the same, under ``unshare --user
+  --map-root-user``; instead of switching uid the child drops every capability.
+  ``none`` (fallback): rlimits, a private scratch cwd, a scrubbed environment and the
+  ``-I -S`` interpreter only — no filesystem or network isolation (the README says so).
+* Limits: RLIMIT_CPU (per check), wall clock (the zygote SIGKILLs the child's process group),
+  RLIMIT_AS (default 2 GiB), captured output (python-level writes capped in the child,
+  fd-level writes capped by the zygote), RLIMIT_FSIZE / tmpfs size for scratch files.
+* Everything the child sends is decoded by :func:`autograder.wire.decode` (strict, no pickle)
+  in the grader process and turned into :class:`~autograder.checks.base.CallResult`.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from autograder import wire
+from autograder.checks.base import Call, CallResult, STATUSES
+
+__all__ = ["Limits", "run_calls", "isolation_level", "shutdown", "SandboxError"]
+
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Limits:
+    """Resource limits of one sandboxed check (all calls of one FunctionCheck).
+
+    cpu_seconds : CPU time (RLIMIT_CPU, rounded up to whole seconds).
+    wall_seconds : wall-clock time, then the process group is killed.
+    memory_bytes : address-space limit (RLIMIT_AS) of the process, default 2 GiB.
+    output_bytes : captured stdout/stderr kept (python-level and fd-level writes).
+    scratch_bytes : size of the scratch tmpfs and largest file the code may write.
+    """
+
+    cpu_seconds: float = 10.0
+    wall_seconds: float = 20.0
+    memory_bytes: int = 2 * 1024 ** 3
+    output_bytes: int = 64 * 1024
+    scratch_bytes: int = 64 * 1024 ** 2
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself could not run (not the student's fault)."""
+
+
+_BOOT = r"""
+import os, sys, struct, types, json
+def _rd(n):
+    b = b""
+    while len(b) < n:
+        c = os.read(0, n - len(b))
+        if not c:
+            raise SystemExit(0)
+        b += c
+    return b
+(_n,) = struct.unpack("<I", _rd(4))
+_setup = json.loads(_rd(_n))
+sys.path[:] = _setup["sys_path"]
+os.environ.update(_setup["env"])
+for _name, _src in _setup["modules"]:
+    _m = types.ModuleType(_name)
+    _m.__file__ = "<trusted " + _name + ">"
+    sys.modules[_name] = _m
+    exec(compile(_src, "<trusted " + _name + ">", "exec"), _m.__dict__)
+_rfd, _wfd = os.dup(0), os.dup(1)
+os.dup2(2, 1)
+_h = sys.modules["_ck_harness"]
+sys.modules["_ck_harness"].zygote_main(_setup, _rfd, _wfd)
+"""
+
+
+def _requested_mode() -> str:
+    mode = os.environ.get("COURSEKIT_SANDBOX", "auto").strip().lower() or "auto"
+    if mode not in ("auto", "full", "userns", "none"):
+        raise SandboxError(f"COURSEKIT_SANDBOX: expected auto, full, userns or none, got {mode!r}")
+    return mode
+
+
+def _ro_paths() -> list[str]:
+    paths = ["/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
+             "/etc/ld.so.conf.d", "/etc/localtime"]
+    for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.dirname(np.__file__))):
+        if p not in paths:
+            paths.append(os.path.realpath(p) if p == sys.base_prefix else p)
+    return [p for p in paths if os.path.lexists(p)]
+
+
+def _sys_path() -> list[str]:
+    site = os.path.dirname(os.path.dirname(np.__file__))
+    base = [p for p in sys.path if p and p.startswith(sys.base_prefix) and "site-packages" not in p]
+    return base + [site]
+
+
+def _command(mode: str) -> list[str]:
+    py = [sys.executable, "-I", "-S", "-c", _BOOT]
+    if mode == "none":
+        return py
+    unshare = shutil.which("unshare") or "/usr/bin/unshare"
+    ns = [unshare, "--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--uts"]
+    if mode == "userns":
+        ns[1:1] = ["--user", "--map-root-user"]
+    return ns + ["--"] + py
+
+
+def _pack(data: bytes) -> bytes:
+    return struct.pack("<I", len(data)) + data
+
+
+class _Zygote:
+    """One pre-started zygote process and the pipe protocol to it."""
+
+    def __init__(self, mode: str):
+        import json
+
+        srcs = [("_ck_wire", (_HERE / "wire.py").read_text()),
+                ("_ck_base", (_HERE / "checks" / "base.py").read_text()),
+                ("_ck_harness", (_HERE / "harness.py").read_text())]
+        setup = {"mode": mode, "paths": _ro_paths(), "sys_path": _sys_path(), "modules": srcs,
+                 "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                         "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}}
+        env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
+        env.update(setup["env"])
+        self.mode = mode
+        self.proc = subprocess.Popen(_command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env, cwd="/",
+                                     start_new_session=True)
+        self._stderr = []
+        threading.Thread(target=self._drain, daemon=True).start()
+        self.proc.stdin.write(_pack(json.dumps(setup).encode()))
+        self.proc.stdin.flush()
+        ready = self._read_frame(60.0)
+        if ready is None:
+            self.close()
+            raise SandboxError(f"sandbox mode {mode!r} could not start: "
+                               + " ".join(self._stderr)[-400:].strip())
+        msg = wire.decode(ready)
+        self.pidns = bool(msg.get("pidns"))
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            if len(self._stderr) < 50:
+                self._stderr.append(line.decode("utf-8", "replace"))
+
+    def _read_exact(self, n: int, deadline: float | None):
+        import time
+
+        fd = self.proc.stdout.fileno()
+        buf = bytearray()
+        while len(buf) < n:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+            chunk = os.read(fd, n - len(buf))
+            if not chunk:
+                return None
+            buf += chunk
+        return bytes(buf)
+
+    def _read_frame(self, timeout: float | None):
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        head = self._read_exact(4, deadline)
+        if head is None:
+            return None
+        (n,) = struct.unpack("<I", head)
+        return self._read_exact(n, deadline)
+
+    def request(self, req: dict, timeout: float):
+        self.proc.stdin.write(_pack(wire.encode(req)))
+        self.proc.stdin.flush()
+        frames = []
+        for _ in range(3):
+            f = self._read_frame(timeout)
+            if f is None:
+                raise SandboxError("the sandbox zygote stopped answering: "
+                                   + " ".join(self._stderr)[-300:].strip())
+            frames.append(f)
+        return wire.decode(frames[0]), frames[1], frames[2]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            self.proc.kill()
+            self.proc.wait(5)
+        except Exception:
+            pass
+
+
+_ZYGOTE: dict = {}  # pid -> _Zygote (a forked grading worker starts its own)
+_LEVEL: dict = {}
+
+
+def _zygote() -> _Zygote:
+    z = _ZYGOTE.get(os.getpid())
+    if z is not None and z.alive():
+        return z
+    _ZYGOTE.pop(os.getpid(), None)
+    req = _requested_mode()
+    if req == "auto":
+        order = (["full"] if os.geteuid() == 0 else []) + ["userns", "none"]
+    else:
+        order = [req]
+    errors = []
+    for mode in order:
+        try:
+            z = _Zygote(mode)
+        except (SandboxError, OSError) as exc:
+            errors.append(f"{mode}: {exc}")
+            continue
+        _ZYGOTE[os.getpid()] = z
+        _LEVEL["level"] = mode
+        return z
+    raise SandboxError("no sandbox could start: " + "; ".join(errors))
+
+
+def isolation_level() -> str:
+    """The isolation the sandbox achieves on this machine: "full", "userns" or "none"."""
+    _zygote()
+    return _LEVEL["level"]
+
+
+def shutdown():
+    """Stop this process's zygote (a new one starts on the next :func:`run_calls`)."""
+    z = _ZYGOTE.pop(os.getpid(), None)
+    if z is not None:
+        z.close()
+
+
+atexit.register(shutdown)
+
+
+def _plain_call(c: Call) -> dict:
+    return {"function": str(c.function), "args": tuple(c.args), "kwargs": dict(c.kwargs),
+            "harness": c.harness}
+
+
+_FATE = {"timeout": ("timeout", "wall-clock limit of {wall:g} s exceeded (the process was killed)"),
+         "output_limit": ("output_limit", "output limit of {out} bytes exceeded (the process was killed)"),
+         "result_limit": ("output_limit", "the returned data exceeded the size limit"),
+         "cpu": ("cpu", "CPU-time limit of {cpu:g} s exceeded"),
+         "memory": ("memory", "memory limit of {mem} MiB exceeded"),
+         "crashed": ("crashed", "the process ended abnormally ({how})")}
+
+
+def _fate(header: dict, limits: Limits) -> tuple[str, str]:
+    """Why the child stopped before answering every call."""
+    killed = header.get("killed") or ""
+    sig, code = header.get("signal"), header.get("exit")
+    if killed in _FATE:
+        key = killed
+    elif sig in (signal.SIGXCPU,) or (sig == signal.SIGKILL and header["cpu"] >= limits.cpu_seconds - 0.05):
+        key = "cpu"
+    elif header.get("maxrss_kb", 0) * 1024 >= 0.8 * limits.memory_bytes:
+        key = "memory"
+    else:
+        key = "crashed"
+    how = f"killed by signal {signal.Signals(sig).name}" if sig else f"exit code {code}"
+    status, text = _FATE[key]
+    return status, text.format(wall=limits.wall_seconds, out=limits.output_bytes,
+                               cpu=limits.cpu_seconds, mem=limits.memory_bytes // 2 ** 20, how=how)
+
+
+def _parse_frames(data: bytes):
+    """Split the child's result stream into decoded frames; stop at the first bad one."""
+    frames, pos = [], 0
+    while pos + 4 <= len(data):
+        (n,) = struct.unpack_from("<I", data, pos)
+        if pos + 4 + n > len(data):
+            break
+        try:
+            frames.append(wire.decode(data[pos + 4: pos + 4 + n]))
+        except wire.WireError:
+            break
+        pos += 4 + n
+    return frames
+
+
+def _clip(s, n):
+    s = s if isinstance(s, str) else ""
+    return s if len(s) <= n else s[:n] + "..."
+
+
+def _result_from_frame(f, i: int, cap: int) -> CallResult | None:
+    if not isinstance(f, dict) or f.get("i") != i:
+        return None
+    status = f.get("status")
+    if status not in STATUSES or status == "refused":
+        return None
+    args_after = f.get("args_after")
+    kwargs_after = f.get("kwargs_after")
+    return CallResult(status=status, value=f.get("value"),
+                      args_after=args_after if isinstance(args_after, tuple) else None,
+                      kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
+                      error=_clip(f.get("error"), 300), stdout=_clip(f.get("stdout"), cap))
+
+
+def run_calls(code, calls: list[Call], limits: Limits | None = None,
+              overrides: dict[str, str] | None = None, *, info: dict | None = None) -> list[CallResult]:
+    """Execute ``code`` in a fresh isolated child, then perform ``calls``; one CallResult per call.
+
+    ``code`` is the student's source: a string, or a list of strings (cells) executed one after
+    another in the same namespace (an error in one is recorded and the next still runs).
+    ``overrides`` maps a name to trusted source defining it, executed after the student's code.
+    If the child dies (loop, memory, os._exit, signal), the calls it did not answer get the
+    status of its fate ("timeout", "cpu", "memory", "crashed", "output_limit").
+    ``info``, if given, is filled with the child's load error, stdout and process facts.
+    """
+    limits = limits or Limits()
+    chunks = [code] if isinstance(code, str) else [str(c) for c in code]
+    req = {"code": chunks, "calls": [_plain_call(c) for c in calls],
+           "overrides": {str(k): str(v) for k, v in (overrides or {}).items()},
+           "output_bytes": int(limits.output_bytes),
+           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(limits).items()}}
+    z = _zygote()
+    try:
+        header, res, out = z.request(req, timeout=limits.wall_seconds + 30.0)
+    except (SandboxError, OSError, wire.WireError):
+        shutdown()
+        raise
+    frames = _parse_frames(res)
+    load = frames[0] if frames and isinstance(frames[0], dict) and "load" in frames[0] else None
+    results: list[CallResult] = []
+    for i, _ in enumerate(calls):
+        r = _result_from_frame(frames[i + 1], i, limits.output_bytes) if load and i + 1 < len(frames) else None
+        if r is None:
+            break
+        results.append(r)
+    if len(results) < len(calls):
+        status, text = _fate(header, limits)
+        if load is None and status == "crashed" and header.get("exit") == 0:
+            text = "the code ended the process before any function could be called"
+        fd_out = out.decode("utf-8", "replace")
+        for _ in range(len(calls) - len(results)):
+            results.append(CallResult(status=status, error=text, stdout=_clip(fd_out, limits.output_bytes)))
+    if info is not None:
+        info.update(header=header, loaded=load is not None, load_error=_clip(load.get("load"), 300) if load else "",
+                    load_stdout=_clip(load.get("stdout"), limits.output_bytes) if load else "",
+                    defined=list(load.get("defined", [])) if load else [],
+                    modules=sorted({str(m) for f in frames if isinstance(f, dict)
+                                    for m in (f.get("modules") or []) if isinstance(m, str)}),
+                    fd_output=out.decode("utf-8", "replace"))
+    return results

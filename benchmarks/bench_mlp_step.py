@@ -1,0 +1,244 @@
+"""One SGD training step of a 784-512-10 ReLU MLP (batch 256, float64): what the abstraction costs.
+
+Times, in the same run and interleaved round by round (so machine noise hits all alike):
+
+* coursekit: ``Sequential(Linear, ReLU, Linear)`` forward, ``SoftmaxCrossEntropyLoss``,
+  backward, ``optim.GD.step(model.parameters(), model.gradients())``;
+* a hand-written numpy step with the same arithmetic (preallocated dW1, in-place update);
+* PyTorch on CPU (float64, same shapes, ``torch.set_num_threads`` = numpy's BLAS threads)
+  when ``import torch`` works;
+* the GEMM bound: only the five matrix products of one step (x W1ᵀ, h W2ᵀ, δ₂ᵀ h, δ₂ W2,
+  δ₁ᵀ x) with plain numpy — the same flop count — giving numpy's GFLOP/s.
+
+Prints medians and two machine-readable lines ``RESULT {json}`` (keys name, value, unit,
+baseline, ratio, goal, met). Goals: coursekit ≥ 90 % of the GEMM GFLOP/s, and ≤ 0.9× the
+PyTorch time.
+
+    .venv/bin/python benchmarks/bench_mlp_step.py [--quick] [--repeats R] [--threads T]
+
+On a shared, busy machine multi-threaded BLAS timings swing wildly (threads wait for
+cores); ``--threads 1`` gives steadier numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from coursekit.layers import Linear, ReLU, Sequential  # noqa: E402
+from coursekit.losses import SoftmaxCrossEntropyLoss  # noqa: E402
+from coursekit.optim import GD  # noqa: E402
+
+N, D, H, C = 256, 784, 512, 10
+LR = 0.01
+FLOPS = 2 * (N * D * H + N * H * C + C * N * H + N * C * H + H * N * D)  # the five products
+
+
+def blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+
+        info = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if info:
+            return int(info[0]["num_threads"])
+    except Exception:  # pragma: no cover - threadpoolctl missing
+        pass
+    return os.cpu_count() or 1
+
+
+def make_data():
+    rng = np.random.default_rng(0)
+    x = rng.random((N, D))
+    y = rng.integers(0, C, N)
+    return x, y
+
+
+def coursekit_step_fn(x, y):
+    model = Sequential(Linear(D, H, init="he", rng=1), ReLU(), Linear(H, C, init="xavier", rng=2))
+    loss = SoftmaxCrossEntropyLoss()
+    opt = GD(lr=LR)
+
+    def step():
+        out = model.forward(x)
+        _, dout = loss(out, y)
+        model.backward(dout, input_grad=False)
+        opt.step(model.parameters(), model.gradients())
+
+    return step
+
+
+def numpy_step_fn(x, y):
+    """The same step written by hand in numpy, as lean as we could: gradients of the big
+    matrices go into preallocated buffers and the update is in place."""
+    rng = np.random.default_rng(1)
+    W1 = rng.normal(0, np.sqrt(2 / D), (H, D))
+    b1 = np.zeros(H)
+    W2 = rng.normal(0, np.sqrt(1 / H), (C, H))
+    b2 = np.zeros(C)
+    dW1 = np.empty_like(W1)
+    rows = np.arange(N)
+
+    def step():
+        nonlocal W1, b1, W2, b2, dW1  # updated in place below
+        z1 = x @ W1.T
+        z1 += b1
+        h = np.maximum(z1, 0.0)
+        s = h @ W2.T
+        s += b2
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s)
+        p /= p.sum(axis=1, keepdims=True)
+        _loss = -np.log(p[rows, y]).mean()
+        p[rows, y] -= 1.0
+        p /= N  # δ₂
+        dW2 = p.T @ h
+        db2 = p.sum(axis=0)
+        dh = p @ W2
+        dh *= z1 > 0  # δ₁
+        np.matmul(dh.T, x, out=dW1)
+        db1 = dh.sum(axis=0)
+        dW1 *= LR
+        W1 -= dW1
+        b1 -= LR * db1
+        W2 -= LR * dW2
+        b2 -= LR * db2
+
+    return step
+
+
+def gemm_fn(x, y):
+    rng = np.random.default_rng(2)
+    W1 = rng.standard_normal((H, D))
+    W2 = rng.standard_normal((C, H))
+    h = rng.standard_normal((N, H))
+    d2 = rng.standard_normal((N, C))
+    d1 = rng.standard_normal((N, H))
+
+    def step():
+        x @ W1.T
+        h @ W2.T
+        d2.T @ h
+        d2 @ W2
+        d1.T @ x
+
+    return step
+
+
+def torch_step_fn(x, y, threads):
+    try:
+        import torch
+    except Exception:
+        return None, None
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    xt = torch.from_numpy(x)
+    yt = torch.from_numpy(y)
+    model = torch.nn.Sequential(torch.nn.Linear(D, H), torch.nn.ReLU(), torch.nn.Linear(H, C)).double()
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    lossf = torch.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        loss = lossf(model(xt), yt)
+        loss.backward()
+        opt.step()
+
+    return step, torch.__version__
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="30 repeats instead of 60")
+    ap.add_argument("--repeats", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="limit numpy's BLAS (and torch) to this many threads (default: BLAS default)")
+    args = ap.parse_args(argv)
+    repeats = max(30, args.repeats or (30 if args.quick else 60))
+    warmup = 5
+
+    if args.threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=args.threads, user_api="blas")
+    threads = blas_threads()
+    x, y = make_data()
+    fns = {"coursekit": coursekit_step_fn(x, y), "numpy": numpy_step_fn(x, y), "gemm": gemm_fn(x, y)}
+    tstep, tver = torch_step_fn(x, y, threads)
+    if tstep is not None:
+        fns["torch"] = tstep
+
+    for f in fns.values():
+        for _ in range(warmup):
+            f()
+    times = {k: [] for k in fns}
+    for _ in range(repeats):  # interleaved rounds
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t0)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+
+    gflops = {k: FLOPS / med[k] / 1e9 for k in med}
+    print(f"MLP {D}-{H}-{C} ReLU, batch {N}, float64, one SGD step; {repeats} repeats, median; "
+          f"BLAS threads {threads}; {FLOPS / 1e6:.1f} MFLOP in matmuls per step; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print(f"  coursekit          {med['coursekit'] * 1e3:8.3f} ms/step   {gflops['coursekit']:6.1f} GFLOP/s")
+    print(f"  hand-written numpy {med['numpy'] * 1e3:8.3f} ms/step   {gflops['numpy']:6.1f} GFLOP/s")
+    if "torch" in med:
+        print(f"  PyTorch {tver:<10} {med['torch'] * 1e3:8.3f} ms/step   {gflops['torch']:6.1f} GFLOP/s")
+    else:
+        print("  PyTorch            torch not installed")
+    print(f"  GEMM bound (5 matmuls only) {med['gemm'] * 1e3:8.3f} ms   {gflops['gemm']:6.1f} GFLOP/s")
+    frac = med["gemm"] / med["coursekit"]
+    print(f"  coursekit reaches {100 * frac:.1f} % of numpy's GEMM GFLOP/s "
+          f"(hand-written numpy: {100 * med['gemm'] / med['numpy']:.1f} %); "
+          f"coursekit / numpy time = {med['coursekit'] / med['numpy']:.3f}")
+    if "torch" in med:
+        r = med["coursekit"] / med["torch"]
+        print(f"  coursekit / PyTorch time = {r:.3f} (numpy / PyTorch = {med['numpy'] / med['torch']:.3f})")
+
+    gemm_row = {
+        "name": "mlp_step 784-512-10: coursekit GFLOP/s vs numpy GEMM",
+        "value": round(100 * frac, 1),
+        "unit": "% of GEMM GFLOP/s",
+        "baseline": f"GEMM {gflops['gemm']:.1f} GFLOP/s",
+        "ratio": round(frac, 3),
+        "goal": "≥ 90 %",
+        "met": bool(frac >= 0.90),
+    }
+    if "torch" in med:
+        r = med["coursekit"] / med["torch"]
+        torch_row = {
+            "name": "mlp_step 784-512-10: coursekit vs PyTorch CPU",
+            "value": round(med["coursekit"] * 1e3, 3),
+            "unit": "ms/step",
+            "baseline": f"torch {med['torch'] * 1e3:.3f} ms",
+            "ratio": round(r, 3),
+            "goal": "≤ 0.9× torch",
+            "met": bool(r <= 0.9),
+        }
+    else:
+        torch_row = {
+            "name": "mlp_step 784-512-10: coursekit vs PyTorch CPU",
+            "value": round(med["coursekit"] * 1e3, 3),
+            "unit": "ms/step",
+            "baseline": None,
+            "ratio": None,
+            "goal": "≤ 0.9× torch",
+            "met": None,
+            "note": "torch not installed",
+        }
+    print("RESULT " + json.dumps(gemm_row, ensure_ascii=False))
+    print("RESULT " + json.dumps(torch_row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

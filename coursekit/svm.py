@@ -1,0 +1,814 @@
+"""Support vector machines and ℓ2-regularised logistic regression (contract D).
+
+Three estimators with scikit-learn's conventions (``fit`` / ``predict`` /
+``decision_function`` / ``score``, ``get_params`` / ``set_params``, fitted
+attributes with a trailing underscore, any two class labels mapped internally to
+y ∈ {−1, +1}; ``classes_[1]`` is the +1 class, so ``decision_function > 0``
+predicts ``classes_[1]``):
+
+* :class:`KernelSVM` — the dual problem solved exactly by SMO with LIBSVM's
+  second-order working-set selection (Fan, Chen & Lin 2005).
+* :class:`LinearSVM` — the primal in hinge form, trained by subgradient descent,
+  then (optionally) polished to the exact optimum.
+* :class:`LogisticRegression` — ½‖β‖² + C Σ log(1 + e^(−yᵢ f(xᵢ))), Newton's method.
+
+**What C means.** Exactly what it means in scikit-learn: the soft-margin problem is
+
+    min_{β, β₀, ε}  ½‖β‖² + C Σᵢ εᵢ   s.t.  yᵢ(⟨xᵢ, β⟩ + β₀) ≥ 1 − εᵢ,  εᵢ ≥ 0.
+
+At the optimum εᵢ = max(0, 1 − yᵢ f(xᵢ)), so it equals the unconstrained
+``½‖β‖² + C Σᵢ max(0, 1 − yᵢ f(xᵢ))``; dividing by C gives the "hinge + λ" form
+
+    Σᵢ max(0, 1 − yᵢ f(xᵢ)) + λ‖β‖²   with   λ = 1 / (2C).
+
+The seed lecture writes ‖β‖² + C′ Σ εᵢ (no ½): its C′ = 2C, and its "λ = 1/C′" is
+right in its own scaling and equals 1/(2C) in ours. The intercept β₀ is never
+penalised (as in scikit-learn and LIBSVM).
+
+Kernels are scikit-learn's: linear ⟨x, x′⟩, rbf exp(−γ‖x − x′‖²),
+poly (γ⟨x, x′⟩ + coef0)^degree; ``gamma="scale"`` is 1 / (d · Var(X)),
+``gamma="auto"`` is 1 / d.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from coursekit._validate import as_float_array, check_positive
+from coursekit.functional import hinge_loss
+
+__all__ = [
+    "linear_kernel",
+    "rbf_kernel",
+    "polynomial_kernel",
+    "kernel_matrix",
+    "KernelSVM",
+    "LinearSVM",
+    "LogisticRegression",
+    "ConvergenceWarning",
+    "NOT_SEPARABLE_MESSAGE",
+]
+
+NOT_SEPARABLE_MESSAGE = (
+    "data are not linearly separable in the kernel's feature space; use a finite C"
+)
+_TAU = 1e-12  # LIBSVM's guard for a non-positive curvature a_ij
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped at ``max_iter`` before meeting its tolerance."""
+
+
+# ------------------------------------------------------------------------ kernels
+def linear_kernel(X, Z):
+    """``K[i, j] = ⟨xᵢ, zⱼ⟩``.  X (n, d), Z (m, d) → K (n, m)."""
+    return X @ Z.T
+
+
+def rbf_kernel(X, Z, gamma):
+    """``K[i, j] = exp(−γ‖xᵢ − zⱼ‖²)``.  X (n, d), Z (m, d) → K (n, m).
+
+    Uses ‖x − z‖² = ‖x‖² + ‖z‖² − 2⟨x, z⟩ (clipped at 0 against round-off).
+    """
+    d2 = (X * X).sum(1)[:, None] + (Z * Z).sum(1)[None, :] - 2.0 * (X @ Z.T)
+    np.maximum(d2, 0.0, out=d2)
+    d2 *= -gamma
+    return np.exp(d2, out=d2)
+
+
+def polynomial_kernel(X, Z, gamma, degree, coef0):
+    """``K[i, j] = (γ⟨xᵢ, zⱼ⟩ + coef0)^degree``.  X (n, d), Z (m, d) → K (n, m)."""
+    return (gamma * (X @ Z.T) + coef0) ** degree
+
+
+_KERNELS = ("linear", "rbf", "poly")
+
+
+def _check_kernel(kernel):
+    if not isinstance(kernel, str) or kernel not in _KERNELS:
+        raise ValueError(f"kernel: expected one of {list(_KERNELS)}, got {kernel!r}")
+    return kernel
+
+
+def _resolve_gamma(gamma, X):
+    if isinstance(gamma, str):
+        if gamma == "scale":
+            var = X.var()
+            return 1.0 / (X.shape[1] * var) if var > 0 else 1.0
+        if gamma == "auto":
+            return 1.0 / X.shape[1]
+        raise ValueError(f"gamma: expected 'scale', 'auto' or a number > 0, got {gamma!r}")
+    return check_positive(gamma, "gamma")
+
+
+def kernel_matrix(X, Z, kernel="rbf", gamma=1.0, degree=3, coef0=0.0):
+    """Gram matrix ``K[i, j] = k(xᵢ, zⱼ)`` for one of the kernels above.
+
+    Parameters
+    ----------
+    X : array (n, d)
+    Z : array (m, d)
+    kernel : {"linear", "rbf", "poly"}
+    gamma : float > 0 (numbers only here; "scale"/"auto" are resolved by the estimator)
+
+    Returns
+    -------
+    K : ndarray (n, m)
+    """
+    X = as_float_array(X, "X", ndim=2)
+    Z = as_float_array(Z, "Z", ndim=2)
+    if X.shape[1] != Z.shape[1]:
+        raise ValueError(f"Z: expected {X.shape[1]} features like X, got shape {Z.shape}")
+    kernel = _check_kernel(kernel)
+    if kernel == "linear":
+        return linear_kernel(X, Z)
+    gamma = check_positive(gamma, "gamma")
+    if kernel == "rbf":
+        return rbf_kernel(X, Z, gamma)
+    return polynomial_kernel(X, Z, gamma, _check_degree(degree), _check_real(coef0, "coef0"))
+
+
+def _check_degree(degree):
+    if isinstance(degree, bool) or not isinstance(degree, numbers.Integral) or degree < 1:
+        raise ValueError(f"degree: expected an integer ≥ 1, got {degree!r}")
+    return int(degree)
+
+
+def _check_real(v, name):
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
+        raise ValueError(f"{name}: expected a finite real number, got {v!r}")
+    return float(v)
+
+
+# --------------------------------------------------------------- shared plumbing
+class _Estimator:
+    """get_params / set_params / score / label mapping, scikit-learn style."""
+
+    _param_names: tuple = ()
+
+    def get_params(self, deep=True):
+        return {k: getattr(self, k) for k in self._param_names}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self._param_names:
+                raise ValueError(
+                    f"set_params: unknown parameter {k!r} for {type(self).__name__}; "
+                    f"expected one of {list(self._param_names)}"
+                )
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._param_names)
+        return f"{type(self).__name__}({args})"
+
+    # -- data checks
+    def _check_Xy(self, X, y):
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[0] == 0:
+            raise ValueError("X: expected at least one row, got shape (0, d)")
+        y_arr = np.asarray(y)
+        if y_arr.ndim != 1:
+            raise ValueError(f"y: expected labels of shape (n,), got shape {y_arr.shape}")
+        if y_arr.shape[0] != X.shape[0]:
+            raise ValueError(f"y: expected {X.shape[0]} labels (one per row of X), got {y_arr.shape[0]}")
+        if y_arr.dtype.kind == "f" and not np.all(np.isfinite(y_arr)):
+            raise ValueError("y: expected finite labels, got NaN or inf")
+        if y_arr.dtype.kind not in "biufUSO":
+            raise TypeError(f"y: expected class labels, got dtype {y_arr.dtype}")
+        classes, y_idx = np.unique(y_arr, return_inverse=True)
+        if classes.size != 2:
+            raise ValueError(
+                f"y: expected exactly two classes, got {classes.size} ({classes[:5].tolist()})"
+            )
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
+        ypm = np.where(y_idx == 1, 1.0, -1.0)
+        return X, ypm
+
+    def _check_X_predict(self, X):
+        if not hasattr(self, "classes_"):
+            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call fit(X, y) first")
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X: expected {self.n_features_in_} features (as in fit), got shape {X.shape}")
+        return X
+
+    def predict(self, X):
+        """Class labels: ``classes_[1]`` where ``decision_function(X) > 0``, else ``classes_[0]``."""
+        f = self.decision_function(X)
+        return self.classes_[(f > 0).astype(int)]
+
+    def score(self, X, y):
+        """Mean accuracy of ``predict(X)`` against ``y``."""
+        y = np.asarray(y)
+        return float(np.mean(self.predict(X) == y))
+
+    def slack(self, X, y):
+        """Slack per point εᵢ = max(0, 1 − yᵢ f(xᵢ)) (y in the original labels), shape (n,).
+
+        εᵢ = 0: outside or on the margin; 0 < εᵢ < 1: inside the margin, still
+        correct; εᵢ ≥ 1: on the wrong side of the separator (misclassified or on it).
+        """
+        X = self._check_X_predict(X)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y: expected {X.shape[0]} labels (one per row of X), got shape {y.shape}")
+        known = np.isin(y, self.classes_)
+        if not np.all(known):
+            raise ValueError(f"y: expected labels in {self.classes_.tolist()}, got {np.unique(y[~known])[:5].tolist()}")
+        ypm = np.where(y == self.classes_[1], 1.0, -1.0)
+        return np.maximum(0.0, 1.0 - ypm * self.decision_function(X))
+
+
+def _check_max_iter(max_iter):
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
+        raise ValueError(f"max_iter: expected an integer ≥ 1, got {max_iter!r}")
+    return int(max_iter)
+
+
+def _check_C(C, hard_margin):
+    if not isinstance(hard_margin, (bool, np.bool_)):
+        raise TypeError(f"hard_margin: expected True or False, got {type(hard_margin).__name__}")
+    if hard_margin:
+        if isinstance(C, numbers.Real) and np.isnan(C):
+            raise ValueError("C: expected a number > 0 or inf, got nan")
+        return np.inf
+    if isinstance(C, numbers.Real) and not isinstance(C, bool) and np.isinf(C) and C > 0:
+        raise ValueError(
+            "C: expected a finite number > 0, got inf; for the hard-margin SVM pass hard_margin=True"
+        )
+    return check_positive(C, "C")
+
+
+def _check_separable(X, ypm, K=None):
+    """LP feasibility: is there f = ⟨x, β⟩ + β₀ (or f = K c + β₀) with yᵢ fᵢ ≥ 1 for all i?
+
+    A hard-margin SVM exists exactly when this LP is feasible (scaling any strict
+    separator by a constant makes every yᵢ fᵢ ≥ 1). In a kernel's feature space the
+    representer theorem lets f range over the span of k(xⱼ, ·), i.e. f = K c + β₀.
+    """
+    from scipy.optimize import linprog
+
+    F = X if K is None else K
+    A = -ypm[:, None] * np.hstack([F, np.ones((F.shape[0], 1))])
+    res = linprog(np.zeros(A.shape[1]), A_ub=A, b_ub=-np.ones(F.shape[0]),
+                  bounds=[(None, None)] * A.shape[1], method="highs")
+    if res.status == 2:  # infeasible
+        raise ValueError(NOT_SEPARABLE_MESSAGE)
+
+
+# --------------------------------------------------------------------- SMO solver
+class _RowCache:
+    """Kernel rows K[i, :] against the training set, computed on demand and kept.
+
+    For n ≤ ``full_limit`` a lazily filled (n, n) array (untouched rows cost no
+    memory); above that, a bounded dict (oldest row evicted first).
+    """
+
+    def __init__(self, X, kernel, gamma, degree, coef0, full_limit=5000, cache_bytes=200e6):
+        self.X, self.kernel, self.gamma, self.degree, self.coef0 = X, kernel, gamma, degree, coef0
+        self.sq = (X * X).sum(1)
+        n = X.shape[0]
+        self.full = n <= full_limit
+        if self.full:
+            self.K = np.empty((n, n))
+            self.have = np.zeros(n, dtype=bool)
+        else:
+            self.rows: dict[int, np.ndarray] = {}
+            self.max_rows = max(2, int(cache_bytes // (8 * n)))
+        self.n_computed = 0
+
+    def diag(self):
+        if self.kernel == "linear":
+            return self.sq.copy()
+        if self.kernel == "rbf":
+            return np.ones(self.X.shape[0])
+        return (self.gamma * self.sq + self.coef0) ** self.degree
+
+    def _compute(self, i):
+        self.n_computed += 1
+        dot = self.X @ self.X[i]
+        if self.kernel == "linear":
+            return dot
+        if self.kernel == "rbf":
+            d2 = self.sq - 2.0 * dot
+            d2 += self.sq[i]
+            np.maximum(d2, 0.0, out=d2)
+            d2 *= -self.gamma
+            return np.exp(d2, out=d2)
+        return (self.gamma * dot + self.coef0) ** self.degree
+
+    def row(self, i):
+        if self.full:
+            if not self.have[i]:
+                self.K[i] = self._compute(i)
+                self.have[i] = True
+            return self.K[i]
+        r = self.rows.get(i)
+        if r is None:
+            if len(self.rows) >= self.max_rows:
+                self.rows.pop(next(iter(self.rows)))
+            r = self.rows[i] = self._compute(i)
+        return r
+
+
+def _smo(cache, y, C, tol, max_iter, alpha_limit=None, alpha0=None, G0=None):
+    """Minimise the SVM dual  D(α) = ½ αᵀQα − eᵀα,  Q = (y yᵀ) ⊙ K,
+    subject to yᵀα = 0 and 0 ≤ αᵢ ≤ C (C may be inf: the hard margin).
+
+    SMO: each iteration moves two multipliers (i, j) along the constraint yᵀα = 0.
+    Working set (LIBSVM / Fan, Chen & Lin 2005, second order): with G = ∇D = Qα − e,
+    i = argmax_{t ∈ I_up} −y_t G_t and j = argmin over t ∈ I_low with −y_t G_t < −y_i G_i
+    of −b_t²/a_t, where b_t = −y_i G_i + y_t G_t and a_t = K_ii + K_tt − 2K_it.
+    Stop when m(α) − M(α) = max_{I_up} −yG − min_{I_low} −yG ≤ tol.
+
+    A warm start ``alpha0`` (feasible: yᵀα₀ = 0, 0 ≤ α₀ ≤ C) needs its gradient ``G0``.
+    Returns α (n,), ρ (the decision is Σ yᵢαᵢ k(xᵢ, x) − ρ), iterations, final gap.
+    """
+    n = y.shape[0]
+    QD = cache.diag()
+    pos = y > 0
+    neg = ~pos
+    finite_C = np.isfinite(C)
+    if alpha0 is None:
+        alpha = np.zeros(n)
+        G = -np.ones(n)  # gradient at α = 0
+    else:
+        alpha = alpha0.astype(float).copy()
+        G = G0.astype(float).copy()
+    # I_up: y=+1 & α<C, or y=−1 & α>0.  I_low: y=+1 & α>0, or y=−1 & α<C.
+    up = (pos & (alpha < C)) | (neg & (alpha > 0))
+    low = (pos & (alpha > 0)) | (neg & (alpha < C))
+    minus_inf = -np.inf
+    it = 0
+    gap = np.inf
+    yG = np.empty(n)
+    buf = np.empty(n)
+    while it < max_iter:
+        np.multiply(y, G, out=yG)  # y_t G_t; note −y_t G_t = −yG
+        # i: argmax over I_up of −y G  == argmin over I_up of yG
+        np.copyto(buf, yG)
+        buf[~up] = np.inf
+        i = int(np.argmin(buf))
+        Gmax = -buf[i]
+        # Gmax2 = max over I_low of y G
+        np.copyto(buf, yG)
+        buf[~low] = minus_inf
+        Gmax2 = buf.max()
+        gap = Gmax + Gmax2
+        if gap <= tol or not np.isfinite(Gmax):
+            break
+        Ki = cache.row(i)
+        # candidates: t in I_low with b_t = Gmax + y_t G_t > 0
+        b = buf  # holds yG on I_low, −inf elsewhere
+        b += Gmax
+        a = QD[i] + QD - 2.0 * Ki
+        np.maximum(a, _TAU, out=a)
+        score = np.where(b > 0, -(b * b) / a, np.inf)
+        j = int(np.argmin(score))
+        if not np.isfinite(score[j]):
+            break
+        Kj = cache.row(j)
+        yi, yj = y[i], y[j]
+        ai_old, aj_old = alpha[i], alpha[j]
+        Kij = Ki[j]
+        quad = max(QD[i] + QD[j] - 2.0 * Kij, _TAU)
+        if yi != yj:
+            delta = (-G[i] - G[j]) / quad
+            diff = ai_old - aj_old
+            ai, aj = ai_old + delta, aj_old + delta
+            if diff > 0:
+                if aj < 0:
+                    aj, ai = 0.0, diff
+            elif ai < 0:
+                ai, aj = 0.0, -diff
+            if finite_C:
+                if diff > 0:
+                    if ai > C:
+                        ai, aj = C, C - diff
+                elif aj > C:
+                    aj, ai = C, C + diff
+        else:
+            delta = (G[i] - G[j]) / quad
+            s = ai_old + aj_old
+            ai, aj = ai_old - delta, aj_old + delta
+            if finite_C and s > C:
+                if ai > C:
+                    ai, aj = C, s - C
+            elif aj < 0:
+                aj, ai = 0.0, s
+            if finite_C and s > C:
+                if aj > C:
+                    aj, ai = C, s - C
+            elif ai < 0:
+                ai, aj = 0.0, s
+        dai, daj = ai - ai_old, aj - aj_old
+        alpha[i], alpha[j] = ai, aj
+        # G += Q_i Δα_i + Q_j Δα_j with Q_t = y_t y ⊙ K_t
+        G += y * (Ki * (yi * dai) + Kj * (yj * daj))
+        for t, at in ((i, ai), (j, aj)):
+            if y[t] > 0:
+                up[t] = at < C
+                low[t] = at > 0
+            else:
+                up[t] = at > 0
+                low[t] = at < C
+        if alpha_limit is not None and max(ai, aj) > alpha_limit:
+            raise ValueError(NOT_SEPARABLE_MESSAGE)
+        it += 1
+    # ρ as in LIBSVM: the mean of y_t G_t over free multipliers, else the middle of the bounds
+    yG = y * G
+    at_upper = alpha >= C if finite_C else np.zeros(n, dtype=bool)
+    at_lower = alpha <= 0
+    free = ~(at_upper | at_lower)
+    if free.any():
+        rho = float(yG[free].mean())
+    else:
+        ub_mask = (at_upper & neg) | (at_lower & pos)
+        lb_mask = (at_upper & pos) | (at_lower & neg)
+        ub = yG[ub_mask].min() if ub_mask.any() else np.inf
+        lb = yG[lb_mask].max() if lb_mask.any() else -np.inf
+        rho = float((ub + lb) / 2)
+    return alpha, rho, it, float(gap)
+
+
+# ----------------------------------------------------------------------- KernelSVM
+class KernelSVM(_Estimator):
+    """Soft-margin (or hard-margin) kernel SVM, dual solved by SMO.
+
+    Solves  min_α ½ Σᵢⱼ αᵢαⱼ yᵢyⱼ k(xᵢ, xⱼ) − Σᵢ αᵢ  s.t.  Σᵢ yᵢαᵢ = 0,  0 ≤ αᵢ ≤ C,
+    the dual of  min ½‖β‖² + C Σᵢ εᵢ  s.t. yᵢ(⟨φ(xᵢ), β⟩ + β₀) ≥ 1 − εᵢ, εᵢ ≥ 0.
+    The decision function is f(x) = Σ_{i ∈ SV} yᵢαᵢ k(xᵢ, x) + β₀: only the support
+    vectors (αᵢ > 0) enter it.
+
+    Solver: SMO with LIBSVM's second-order working-set selection and stopping rule
+    m(α) − M(α) ≤ tol; kernel rows are computed on demand and cached (for n ≤ 5000 in a
+    lazily filled n × n array), so only the rows SMO visits are ever evaluated. No
+    shrinking.
+
+    Parameters
+    ----------
+    C : float > 0
+        Penalty on slack, scikit-learn's meaning (see the module docstring). Must be
+        finite unless ``hard_margin=True``.
+    kernel : {"rbf", "linear", "poly"}
+    gamma : float > 0, "scale" (1/(d·Var X)) or "auto" (1/d)
+    degree : int ≥ 1 (poly)
+    coef0 : float (poly)
+    tol : float > 0
+        Stopping tolerance on the KKT gap m(α) − M(α) (LIBSVM's ``eps``, sklearn's ``tol``).
+    max_iter : int
+        SMO iterations before giving up with a :class:`ConvergenceWarning`.
+    hard_margin : bool
+        If True, solve with C = ∞ (C is ignored). Before solving, an LP checks that the
+        data are separable in the kernel's feature space; if not, ``fit`` raises
+        ``ValueError("data are not linearly separable in the kernel's feature space;
+        use a finite C")``.
+
+    Attributes
+    ----------
+    classes_ : (2,) the labels; classes_[1] ↔ y = +1
+    support_ : (n_SV,) indices of the support vectors in the training set, class 0 first
+    support_vectors_ : (n_SV, d)
+    dual_coef_ : (1, n_SV) yᵢαᵢ
+    intercept_ : (1,) β₀ (= −ρ)
+    n_support_ : (2,) number of support vectors per class
+    alpha_ : (n,) all multipliers αᵢ
+    coef_ : (1, d) β = Σ yᵢαᵢ xᵢ (linear kernel only)
+    margin_ : 1/‖β‖ (in feature space, ‖β‖² = Σᵢⱼ yᵢαᵢ yⱼαⱼ k(xᵢ, xⱼ))
+    dual_objective_ : the minimised D(α) = ½ αᵀQα − Σ αᵢ
+    n_iter_ : SMO iterations; gap_ : final m(α) − M(α)
+    """
+
+    _param_names = ("C", "kernel", "gamma", "degree", "coef0", "tol", "max_iter", "hard_margin")
+
+    def __init__(self, C=1.0, kernel="rbf", gamma="scale", degree=3, coef0=0.0, tol=1e-3,
+                 max_iter=1_000_000, hard_margin=False):
+        self.C = C
+        self.kernel = kernel
+        self.gamma = gamma
+        self.degree = degree
+        self.coef0 = coef0
+        self.tol = tol
+        self.max_iter = max_iter
+        self.hard_margin = hard_margin
+
+    def _kernel(self, A, B):
+        if self.kernel == "linear":
+            return linear_kernel(A, B)
+        if self.kernel == "rbf":
+            return rbf_kernel(A, B, self._gamma)
+        return polynomial_kernel(A, B, self._gamma, self._degree, self._coef0)
+
+    def fit(self, X, y):
+        """Solve the dual on (X (n, d), y (n,) with two distinct labels); returns self."""
+        C = _check_C(self.C, self.hard_margin)
+        kernel = _check_kernel(self.kernel)
+        tol = check_positive(self.tol, "tol")
+        max_iter = _check_max_iter(self.max_iter)
+        self._degree = _check_degree(self.degree)
+        self._coef0 = _check_real(self.coef0, "coef0")
+        X, ypm = self._check_Xy(X, y)
+        self._gamma = _resolve_gamma(self.gamma, X) if kernel != "linear" else 0.0
+        if not np.isfinite(C):
+            _check_separable(X, ypm, None if kernel == "linear" else self._kernel(X, X))
+        cache = _RowCache(X, kernel, self._gamma, self._degree, self._coef0)
+        alpha, rho, it, gap = _smo(cache, ypm, C, tol, max_iter)
+        if it >= max_iter:
+            warnings.warn(f"KernelSVM: SMO stopped at max_iter={max_iter} with gap {gap:.3g} > tol={tol}",
+                          ConvergenceWarning, stacklevel=2)
+        self.alpha_ = alpha
+        sv = np.flatnonzero(alpha > 0)
+        # scikit-learn's order: support vectors of classes_[0] first, then classes_[1]
+        sv = np.concatenate([sv[ypm[sv] < 0], sv[ypm[sv] > 0]])
+        self.support_ = sv
+        self.support_vectors_ = X[sv].copy()
+        self.dual_coef_ = (ypm[sv] * alpha[sv])[None, :]
+        self.n_support_ = np.array([np.sum(ypm[sv] < 0), np.sum(ypm[sv] > 0)])
+        self.intercept_ = np.array([-rho])
+        self.n_iter_ = it
+        self.gap_ = gap
+        self.n_kernel_rows_ = cache.n_computed
+        c = self.dual_coef_[0]
+        Ksv = self._kernel(self.support_vectors_, self.support_vectors_)
+        w2 = float(c @ Ksv @ c)
+        self.dual_objective_ = 0.5 * w2 - float(alpha.sum())
+        self.margin_ = 1.0 / np.sqrt(w2) if w2 > 0 else np.inf
+        if kernel == "linear":
+            self.coef_ = (c @ self.support_vectors_)[None, :]
+        return self
+
+    def decision_function(self, X):
+        """f(x) = Σ_{i ∈ SV} yᵢαᵢ k(xᵢ, x) + β₀ for each row of X (m, d) → (m,).
+
+        Only the support vectors are used: cost O(m · n_SV · d).
+        """
+        X = self._check_X_predict(X)
+        return self._kernel(X, self.support_vectors_) @ self.dual_coef_[0] + self.intercept_[0]
+
+
+# ----------------------------------------------------------------------- LinearSVM
+class LinearSVM(_Estimator):
+    """Linear soft-margin SVM, trained in the primal by subgradient descent on the hinge loss.
+
+    Minimises the "hinge + λ" form (seed 000, eq. (1), plus an unpenalised intercept)
+
+        L(β, β₀) = Σᵢ max(0, 1 − yᵢ(⟨xᵢ, β⟩ + β₀)) + λ‖β‖²,   λ = 1/(2C),
+
+    whose minimiser is that of scikit-learn's ½‖β‖² + C Σᵢ εᵢ (``SVC(kernel="linear", C)``).
+
+    Training, in two honest stages:
+
+    1. **Subgradient descent** on L/n (full batch). With δᵢ = ∂(mean hinge)/∂fᵢ from
+       :func:`coursekit.functional.hinge_loss` (−yᵢ/n where yᵢfᵢ < 1, else 0):
+       ``g_β = Xᵀδ + (2λ/n) β``, ``g₀ = Σ δᵢ``, with Nesterov momentum μ = 0.9:
+       ``v ← μv − η_t g`` (g taken at the look-ahead point θ + μv), ``θ ← θ + v``, where
+       η_t = η / (s √(1 + t/100)) and s = mean ‖xᵢ‖² + 1 makes η unit-free.
+       ``loss_history_[t]`` is L(β, β₀) (not divided by n) at the point where the t-th
+       subgradient was taken; the best such point is kept. This stage alone reaches about
+       1% of the optimal objective within a few dozen iterations,
+       but β only to a few digits (a subgradient method converges slowly near the kink).
+    2. **Polish** (``polish=True``): the exact optimum, by the dual. The descent's margins
+       mᵢ = yᵢfᵢ say which multipliers are at C (mᵢ < 1), at 0 (mᵢ > 1) or in between
+       (mᵢ ≈ 1); that nearly optimal dual point warm-starts the SMO solver of
+       :class:`KernelSVM` with the linear kernel (tolerance 1e-6 on the KKT gap), which
+       then only moves the multipliers near the margin. β = Σ αᵢyᵢxᵢ. The polished point
+       replaces the descent's only if SMO converged and L did not rise; ``polished_``
+       says whether it did. So the *answer* is exact, the *training* is subgradient
+       descent, and the lecture shows both.
+
+    Parameters
+    ----------
+    C : float > 0 (finite)
+    lr : float > 0       step size η on L/n
+    max_iter : int       descent iterations
+    tol : float          stop the descent when L improved by less than tol·L over 20 iterations
+    polish : bool
+    fit_intercept : bool
+
+    Attributes
+    ----------
+    coef_ (1, d), intercept_ (1,), classes_, loss_history_ (list of float), n_iter_,
+    lambda_ (= 1/(2C)), margin_ (= 1/‖β‖), polished_ (bool), support_ (indices with
+    yᵢfᵢ ≤ 1 + 1e-8: on or inside the margin)
+    """
+
+    _param_names = ("C", "lr", "max_iter", "tol", "polish", "fit_intercept")
+
+    def __init__(self, C=1.0, lr=3.0, max_iter=300, tol=1e-6, polish=True, fit_intercept=True):
+        self.C = C
+        self.lr = lr
+        self.max_iter = max_iter
+        self.tol = tol
+        self.polish = polish
+        self.fit_intercept = fit_intercept
+
+    @staticmethod
+    def objective(X, ypm, beta, beta0, lam):
+        """L(β, β₀) = Σ max(0, 1 − yᵢ(⟨xᵢ, β⟩ + β₀)) + λ‖β‖² for y in {−1, +1}."""
+        m = ypm * (X @ beta + beta0)
+        return float(np.maximum(0.0, 1.0 - m).sum() + lam * beta @ beta)
+
+    def fit(self, X, y):
+        """Subgradient descent (+ polish) on X (n, d), y (n,) with two labels; returns self."""
+        C = _check_C(self.C, False)
+        lr = check_positive(self.lr, "lr")
+        max_iter = _check_max_iter(self.max_iter)
+        tol = check_positive(self.tol, "tol", allow_zero=True)
+        X, ypm = self._check_Xy(X, y)
+        n, d = X.shape
+        lam = 1.0 / (2.0 * C)
+        self.lambda_ = lam
+        beta = np.zeros(d)
+        beta0 = 0.0
+        vb = np.zeros(d)
+        v0 = 0.0
+        mom = 0.9
+        # step scale: a step of η/s·g moves typical scores f(x) by O(η), whatever the units of X
+        s = float(np.mean((X * X).sum(1))) + (1.0 if self.fit_intercept else 0.0)
+        history = []
+        best = (np.inf, beta.copy(), beta0)
+        it = 0
+        for it in range(max_iter):
+            # Nesterov: the subgradient is taken at the look-ahead point (β + μv, β₀ + μv₀);
+            # L is recorded there too (the scores are already computed), and the best such
+            # point is what fit keeps.
+            la_b = beta + mom * vb
+            la_0 = beta0 + mom * v0
+            scores = X @ la_b + la_0
+            mean_hinge, dscores = hinge_loss(scores, ypm)
+            L = n * mean_hinge + lam * float(la_b @ la_b)
+            history.append(L)
+            if L < best[0]:
+                best = (L, la_b, la_0)
+            if it >= 50 and min(history[-50:]) > (1.0 - tol) * min(history[:-50]):
+                break  # no relative progress > tol in 50 iterations
+            g_b = X.T @ dscores + (2.0 * lam / n) * la_b
+            g_0 = dscores.sum() if self.fit_intercept else 0.0
+            eta = lr / (s * np.sqrt(1.0 + it / 100.0))
+            vb = mom * vb - eta * g_b
+            v0 = mom * v0 - eta * g_0
+            beta = beta + vb
+            beta0 = beta0 + v0
+        L, beta, beta0 = best
+        self.n_iter_ = it + 1
+        self.polished_ = False
+        if self.polish:
+            res = _polish_linear(X, ypm, beta, beta0, C, self.fit_intercept)
+            if res is not None:
+                b_new, b0_new = res
+                L_new = self.objective(X, ypm, b_new, b0_new, lam)
+                if L_new <= L * (1 + 1e-12):
+                    beta, beta0, L = b_new, b0_new, L_new
+                    self.polished_ = True
+        self.loss_history_ = history
+        self.objective_ = L
+        self.coef_ = beta[None, :].copy()
+        self.intercept_ = np.array([beta0])
+        nb = np.linalg.norm(beta)
+        self.margin_ = 1.0 / nb if nb > 0 else np.inf
+        self.support_ = np.flatnonzero(ypm * (X @ beta + beta0) <= 1 + 1e-8)
+        return self
+
+    def decision_function(self, X):
+        """f(x) = ⟨x, β⟩ + β₀ for each row of X (m, d) → (m,)."""
+        X = self._check_X_predict(X)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+
+def _polish_linear(X, ypm, beta, beta0, C, fit_intercept, tol=1e-6, max_iter=20_000):
+    """Exact optimum by SMO on the dual (linear kernel), warm-started from the descent.
+
+    The descent's margins mᵢ = yᵢfᵢ give a nearly optimal dual point: αᵢ = C where
+    mᵢ < 1 − δ, 0 where mᵢ > 1 + δ, and a linear ramp in between (δ = 0.05); the few
+    multipliers on one class are then shifted so that yᵀα = 0. From there SMO (the
+    same solver as :class:`KernelSVM`, LIBSVM's stopping rule with tol) only has to fix
+    the points near the margin. Returns (β, β₀) with β = Σ αᵢyᵢxᵢ, or None.
+    Without an intercept the dual has no yᵀα = 0 constraint, which this SMO assumes:
+    then no polish (None).
+    """
+    if not fit_intercept:
+        return None
+    n, d = X.shape
+    m = ypm * (X @ beta + beta0)
+    delta = 0.05
+    alpha = C * np.clip((1.0 + delta - m) / (2 * delta), 0.0, 1.0)
+    # restore yᵀα = 0 by lowering multipliers of the class with the larger total
+    excess = float(ypm @ alpha)
+    cls = ypm > 0 if excess > 0 else ypm < 0
+    amount = abs(excess)
+    idx = np.flatnonzero(cls & (alpha > 0))
+    idx = idx[np.argsort(m[idx])[::-1]]  # take from the points closest to the margin first
+    take = np.minimum(alpha[idx], np.maximum(amount - np.concatenate([[0.0], np.cumsum(alpha[idx])[:-1]]), 0.0))
+    alpha[idx] -= take
+    if abs(float(ypm @ alpha)) > 1e-8 * max(1.0, C * n):
+        return None
+    G = ypm * (X @ (X.T @ (ypm * alpha))) - 1.0
+    cache = _RowCache(X, "linear", 0.0, 1, 0.0)
+    alpha, rho, it, gap = _smo(cache, ypm, C, tol, max_iter, alpha0=alpha, G0=G)
+    if gap > tol:
+        return None
+    return X.T @ (ypm * alpha), -rho
+
+
+# -------------------------------------------------------------- LogisticRegression
+class LogisticRegression(_Estimator):
+    """ℓ2-regularised logistic regression with scikit-learn's scaling of C.
+
+    Minimises  J(β, β₀) = ½‖β‖² + C Σᵢ log(1 + e^(−yᵢ(⟨xᵢ, β⟩ + β₀))),  y ∈ {−1, +1},
+    the intercept unpenalised (as sklearn's ``LogisticRegression(C=C)``). Compare the
+    soft-margin SVM: ½‖β‖² + C Σᵢ max(0, 1 − yᵢfᵢ) — the same form with the hinge in
+    place of the logistic loss.
+
+    Solver: Newton's method with a backtracking line search on θ = (β, β₀):
+    gradient ∇J = (β, 0) − C Xᵀ(y ⊙ σ(−y f)), Hessian H = diag(1, …, 1, 0) + C Xᵀ S X with
+    S = diag(σ(f)σ(−f)) (X augmented by a column of ones). Stops when ‖∇J‖∞ ≤ tol.
+
+    Attributes
+    ----------
+    coef_ (1, d), intercept_ (1,), classes_, n_iter_, loss_history_ (J per iteration)
+    """
+
+    _param_names = ("C", "tol", "max_iter", "fit_intercept")
+
+    def __init__(self, C=1.0, tol=1e-8, max_iter=100, fit_intercept=True):
+        self.C = C
+        self.tol = tol
+        self.max_iter = max_iter
+        self.fit_intercept = fit_intercept
+
+    @staticmethod
+    def _J(Xa, ypm, theta, C, reg):
+        f = Xa @ theta
+        z = -ypm * f
+        logloss = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        return 0.5 * float(reg @ (theta * theta)) + C * float(logloss.sum())
+
+    def fit(self, X, y):
+        """Newton's method on X (n, d), y (n,) with two labels; returns self."""
+        C = _check_C(self.C, False)
+        tol = check_positive(self.tol, "tol")
+        max_iter = _check_max_iter(self.max_iter)
+        X, ypm = self._check_Xy(X, y)
+        n, d = X.shape
+        Xa = np.hstack([X, np.ones((n, 1))]) if self.fit_intercept else X
+        p = Xa.shape[1]
+        reg = np.ones(p)
+        if self.fit_intercept:
+            reg[-1] = 0.0
+        theta = np.zeros(p)
+        J = self._J(Xa, ypm, theta, C, reg)
+        history = [J]
+        it = 0
+        for it in range(1, max_iter + 1):
+            f = Xa @ theta
+            s_neg = _sigmoid(-ypm * f)  # σ(−y f)
+            grad = reg * theta - C * (Xa.T @ (ypm * s_neg))
+            if np.abs(grad).max() <= tol:
+                break
+            w = s_neg * (1.0 - s_neg)
+            H = (Xa * (C * w)[:, None]).T @ Xa + np.diag(reg)
+            H[np.diag_indices(p)] += 1e-12
+            step = np.linalg.solve(H, grad)
+            t = 1.0
+            while True:
+                cand = theta - t * step
+                Jc = self._J(Xa, ypm, cand, C, reg)
+                if Jc <= J - 1e-4 * t * float(grad @ step) or t < 1e-10:
+                    break
+                t *= 0.5
+            theta, J = cand, Jc
+            history.append(J)
+        else:
+            warnings.warn(f"LogisticRegression: Newton stopped at max_iter={max_iter}",
+                          ConvergenceWarning, stacklevel=2)
+        self.n_iter_ = it
+        self.loss_history_ = history
+        self.objective_ = J
+        self.coef_ = theta[:d][None, :].copy()
+        self.intercept_ = np.array([theta[d] if self.fit_intercept else 0.0])
+        return self
+
+    def decision_function(self, X):
+        """f(x) = ⟨x, β⟩ + β₀, the log-odds of classes_[1], for each row of X (m, d) → (m,)."""
+        X = self._check_X_predict(X)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """(m, 2): columns P(classes_[0] | x), P(classes_[1] | x) = σ(f(x))."""
+        p1 = _sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+
+def _sigmoid(z):
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out

@@ -1,0 +1,132 @@
+"""The optimization panel (pure simulate + slider-driven Panel) and optimizers in the training loop."""
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from coursekit import landscapes as L
+from coursekit import optim
+from coursekit.widgets import panel as panel_mod
+from coursekit.widgets.optimization import METHODS, OptimizationPanel, simulate_optimization
+
+
+def test_simulate_is_pure_and_matches_a_direct_run():
+    a = simulate_optimization(method="Nesterov", landscape="interesting (seed 002)", lr=0.01, momentum=0.8)
+    b = simulate_optimization(method="Nesterov", landscape="interesting (seed 002)", lr=0.01, momentum=0.8)
+    np.testing.assert_array_equal(a["ws"], b["ws"])
+    # the same trajectory written out by hand: look-ahead Nesterov on f
+    ls = L.InterestingLandscape()
+    w, dW = ls.start.copy(), np.zeros(2)
+    for k in range(200):
+        g = ls.grad(w)
+        dW = 0.8 * dW - 0.01 * g
+        w = w + 0.8 * dW - 0.01 * g
+    np.testing.assert_allclose(a["ws"][-1], w, atol=1e-12)
+    assert a["ws"].shape == (201, 2) and a["losses"].shape == (201,)
+
+
+def test_simulate_marks_goh_optimum_on_quadratics_only():
+    d = simulate_optimization(method="momentum", landscape="narrow valley (κ = 50)", lr=0.02, momentum=0.3)
+    lam = np.array([50.0, 1.0])                                     # the valley's eigenvalues
+    assert d["optimal"]["alpha_star"] == pytest.approx((2 / (np.sqrt(50) + 1)) ** 2)
+    assert d["optimal"]["beta_star"] == pytest.approx(((np.sqrt(50) - 1) / (np.sqrt(50) + 1)) ** 2)
+    assert d["optimal"]["eta_max"] == pytest.approx(2 / lam.max())
+    assert simulate_optimization(landscape="Rosenbrock", lr=1e-3)["optimal"] is None
+
+
+def test_simulate_rejects_bad_values():
+    with pytest.raises(ValueError, match="method"):
+        simulate_optimization(method="SGD9000")
+    with pytest.raises(ValueError, match="lr"):
+        simulate_optimization(lr=-1.0)
+    with pytest.raises(ValueError, match="momentum"):
+        simulate_optimization(momentum=1.0)
+
+
+@pytest.fixture
+def panel():
+    panel_mod.ERRORS.clear()
+    p = OptimizationPanel(method="GD", landscape="narrow valley (κ = 50)", lr=0.01, momentum=0.0)
+    yield p
+    assert panel_mod.ERRORS == []
+
+
+def test_panel_controls(panel):
+    lr = panel.controls["lr"]
+    assert isinstance(lr, widgets.FloatLogSlider) and lr.description == "learning rate"
+    assert panel.controls["momentum"].description == "momentum"
+    assert list(panel.controls["method"].options) == METHODS == [
+        "GD", "momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "Rprop", "Quickprop", "Newton"]
+    assert set(panel.controls["landscape"].options) == set(L.LANDSCAPES)
+
+
+def test_lr_slider_crosses_the_divergence_bound(panel):
+    bound = 2 / 50.0                                                 # 2/λ_max of the valley
+    d = panel.set(lr=0.95 * bound)
+    assert panel.data is d and not d["diverged"] and d["final_gap"] < 1e-6
+    ws_before, renders = d["ws"].copy(), panel.renders
+    panel.set(lr=1.05 * bound)
+    assert panel.data["diverged"] and np.isinf(panel.data["losses"][-1])
+    assert panel.renders == renders + 1
+    assert not np.array_equal(panel.data["ws"], ws_before)
+    # the drawn path is the simulated one
+    line = panel.drawer._canvases[id(L.get_landscape("narrow valley (κ = 50)"))].path
+    finite = np.isfinite(panel.data["losses"])
+    np.testing.assert_array_equal(np.column_stack(line.get_data()), panel.data["ws"][finite])
+
+
+def test_momentum_slider_changes_the_trajectory_for_momentum_only(panel):
+    gd = panel.set(momentum=0.6)["ws"].copy()
+    panel.set(momentum=0.0)
+    np.testing.assert_array_equal(panel.data["ws"], gd)             # GD ignores β
+    a = panel.set(method="momentum", lr=0.02, momentum=0.0)["ws"].copy()
+    np.testing.assert_allclose(a, simulate_optimization(method="GD", landscape="narrow valley (κ = 50)",
+                                                        lr=0.02)["ws"], atol=1e-12)   # β = 0 is GD
+    b = panel.set(momentum=0.57)["ws"]
+    assert not np.allclose(a, b)
+    # heavy ball at (α*, β*) beats β = 0 at the same η
+    assert panel.data["final_gap"] < simulate_optimization(method="momentum", landscape="narrow valley (κ = 50)",
+                                                           lr=0.02, momentum=0.0)["final_gap"]
+
+
+def test_method_and_landscape_choosers(panel):
+    for m in METHODS:
+        lr = 1.0 if m == "Newton" else 0.01
+        d = panel.set(method=m, lr=lr)
+        assert d["method"] == m
+    d = panel.set(method="Newton", lr=1.0, landscape="quadratic (κ = 10)")
+    assert d["landscape"] == "quadratic (κ = 10)"
+    np.testing.assert_allclose(d["ws"][1], L.get_landscape("quadratic (κ = 10)").w_star, atol=1e-12)
+    d = panel.set(landscape="Rosenbrock", method="Adam", lr=0.05)
+    assert d["optimal"] is None and d["final_gap"] < d["losses"][0]
+
+
+# ----------------------------------------------------------------- Sequential training loop
+def _net(seed):
+    from coursekit.layers import Linear, ReLU, Sequential
+    return Sequential(Linear(2, 16, rng=seed), ReLU(), Linear(16, 2, rng=seed + 1))
+
+
+@pytest.mark.parametrize("name,lr", [("GD", 0.5), ("momentum", 0.1), ("Nesterov", 0.1), ("AdaGrad", 0.1),
+                                     ("RMSprop", 0.01), ("Adam", 0.01), ("Rprop", 0.01), ("Quickprop", 0.05)])
+def test_optimizers_plug_into_the_sequential_training_loop(name, lr):
+    from sklearn.datasets import make_moons
+    from coursekit.train import fit
+
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    model = _net(0)
+    hist = fit(model, "softmax_cross_entropy", X, y, optim.OPTIMIZERS[name](lr=lr), epochs=30,
+               batch_size=200 if name in ("Rprop", "Quickprop") else 32, seed=0, progress=False)
+    assert hist.train_loss[-1] < 0.6 * hist.train_loss[0]
+    assert hist.train_accuracy[-1] > 0.85
+
+
+def test_schedule_sets_lr_in_the_training_loop():
+    from sklearn.datasets import make_moons
+    from coursekit.train import fit
+
+    X, y = make_moons(64, noise=0.1, random_state=1)
+    opt = optim.Momentum(lr=1.0, beta=0.9)
+    hist = fit(_net(3), "softmax_cross_entropy", X, y, opt, epochs=3, batch_size=16, seed=0,
+               schedule=optim.ExponentialDecay(0.1, beta=0.5), progress=False)
+    np.testing.assert_allclose(hist.lr, 0.1 * np.exp(-0.5 * np.arange(12)), rtol=1e-15)

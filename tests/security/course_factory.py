@@ -1,0 +1,117 @@
+"""Build throwaway nbgrader-style courses with submissions for the security tests.
+
+A submission is the RELEASE notebook of ``backprop`` with its solution cells filled in: by
+default with the reference solution taken from ``solutions/backprop/backprop.ipynb`` (the
+honest part), and per test with the attacker's code for one or more functions.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE_NB = REPO / "solutions" / "backprop" / "backprop.ipynb"
+RELEASE_NB = REPO / "autograder" / "release" / "backprop" / "backprop.ipynb"
+FUNCTIONS = ["linear_backward", "sigmoid_backward", "tanh_backward", "relu_backward",
+             "softmax_backward", "softmax_cross_entropy", "mlp_loss_and_grads"]
+POINTS = {"linear_backward": 2, "sigmoid_backward": 1, "tanh_backward": 1, "relu_backward": 1,
+          "softmax_backward": 2, "softmax_cross_entropy": 2, "mlp_loss_and_grads": 3}
+
+
+def release_notebook() -> Path:
+    """The release notebook; generated from the source by stripping solutions if absent."""
+    if RELEASE_NB.is_file():
+        return RELEASE_NB
+    raise FileNotFoundError(f"{RELEASE_NB} missing: run `autograder generate backprop` first")
+
+
+def reference_solutions() -> dict[str, str]:
+    """Solution cell source per graded function, markers removed."""
+    nb = nbformat.read(SOURCE_NB, as_version=4)
+    out = {}
+    for c in nb.cells:
+        md = c.metadata.get("nbgrader", {})
+        if md.get("solution") and md.get("grade_id") in FUNCTIONS:
+            src = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", c.source, flags=re.M)
+            out[md["grade_id"]] = src
+    return out
+
+
+def make_notebook(replace: dict[str, str] | None = None, extra_cells: list[str] = ()) -> nbformat.NotebookNode:
+    """The release notebook with solution cells = reference solution, except ``replace``."""
+    sols = reference_solutions()
+    sols.update(replace or {})
+    nb = nbformat.read(release_notebook(), as_version=4)
+    for c in nb.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if c.metadata.get("nbgrader", {}).get("solution") and gid in sols:
+            c.source = sols[gid]
+    for src in extra_cells:
+        nb.cells.append(nbformat.v4.new_code_cell(src))
+    return nb
+
+
+def make_course(root: Path, students: dict[str, object]) -> Path:
+    """Create ``root/course`` with ``submitted/<student>/backprop/backprop.ipynb`` per student.
+
+    ``students`` maps a name to either a dict (``replace`` for :func:`make_notebook`), a
+    NotebookNode, ``bytes`` (the raw notebook file) or a callable ``f(folder)`` that writes the
+    submission folder itself.
+    """
+    course = root / "course"
+    (course / "release" / "backprop").mkdir(parents=True, exist_ok=True)
+    shutil.copy(release_notebook(), course / "release" / "backprop" / "backprop.ipynb")
+    (course / "gradebook.db").write_bytes(b"SQLite format 3\x00 fake gradebook for tests\n")
+    src = course / "source" / "backprop"
+    src.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SOURCE_NB, src / "backprop.ipynb")
+    for name, spec in students.items():
+        folder = course / "submitted" / name / "backprop"
+        folder.mkdir(parents=True, exist_ok=True)
+        if callable(spec):
+            spec(folder)
+        elif isinstance(spec, bytes):
+            (folder / "backprop.ipynb").write_bytes(spec)
+        else:
+            nb = spec if isinstance(spec, nbformat.NotebookNode) else make_notebook(spec)
+            nbformat.write(nb, str(folder / "backprop.ipynb"))
+    return course
+
+
+def tasks_for(course: Path, seed: int = 2024):
+    from autograder.pipeline import GradeTask
+    out = []
+    for d in sorted((course / "submitted").iterdir()):
+        out.append(GradeTask("backprop", d.name, str(d / "backprop"), "backprop.ipynb",
+                             str(course / "release" / "backprop" / "backprop.ipynb"), seed))
+    return out
+
+
+def tree_hashes(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """sha256 of every file under ``root`` (and the list of directories), to prove nothing changed."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        if any(rel == s or rel.startswith(s + os.sep) for s in skip):
+            continue
+        out["dir:" + rel] = ",".join(sorted(dirnames + filenames))
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            if os.path.islink(p):
+                out[os.path.join(rel, f)] = "link:" + os.readlink(p)
+            else:
+                out[os.path.join(rel, f)] = hashlib.sha256(open(p, "rb").read()).hexdigest()
+    return out
+
+
+def scores(record) -> dict[str, float]:
+    return {o.function: o.points for o in record.outcomes}
+
+
+FULL = {f: float(p) for f, p in POINTS.items()}
