@@ -67,12 +67,14 @@ def grade(course: Course, assignment: str, workers: int = 1, students=None, fres
         for s in all_students
     ]
 
-    def on_record(record):
-        gradebook.write_record(course, record)
-        feedback.write_autograded(course, record)
+    fb = feedback.Writer(course)
+    with gradebook.Writer(course) as gbw:
+        def on_record(record):
+            gbw.write(record)
+            fb.write(record)
 
-    return grade_all(tasks, workers=workers, journal=str(journal), on_record=on_record, progress=progress,
-                     limits=limits)
+        return grade_all(tasks, workers=workers, journal=str(journal), on_record=on_record, progress=progress,
+                         limits=limits)
 
 
 def _print_summary(records) -> None:

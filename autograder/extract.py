@@ -23,12 +23,15 @@ What it tolerates (each case leaves a note):
 * outputs of any size: ignored (never read).
 
 The given (locked) code cells are taken from the RELEASE notebook, never from the student's
-copy, and executed both before and after the student's cells, so a student can neither edit nor
-shadow given code. Jupyter magics (``%...``, ``!...``) are neutralised.
+copy (an edited given cell changes nothing), and executed before the student's cells, as in the
+notebook. The student's own extra code cells (helpers) are executed too, in notebook order; the
+student's copies of test and self-check cells never are. Jupyter magics (``%...``, ``!...``)
+are neutralised.
 """
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import re
@@ -68,6 +71,7 @@ class Extraction:
     student_chunks: list[str] = field(default_factory=list)  # the student's part only
     present: dict[str, bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # function -> why it is absent
 
     @property
     def student_source(self) -> str:
@@ -191,6 +195,17 @@ def _defines(src: str, name: str) -> bool:
     return re.search(rf"^[ \t]*def[ \t]+{re.escape(name)}[ \t]*\(", src, re.M) is not None
 
 
+def _syntax_error(src: str) -> str:
+    """'line 3: expected ':'' if ``src`` does not compile, else ''."""
+    try:
+        compile(src, "<cell>", "exec")
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except (ValueError, RecursionError) as exc:
+        return str(exc)[:80]
+    return ""
+
+
 def _strip_imports(src: str, prefixes=("autograder", "coursekit")) -> str:
     """Given code minus imports of the grader's own packages (not importable in the sandbox)."""
     try:
@@ -273,6 +288,7 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
     student: list[str] = []
     counts = {f: 0 for f in functions}
     from_markdown: list[str] = []
+    problems: dict[str, str] = {}
     stripped = 0
     for c in cells:
         src = c.source
@@ -287,9 +303,13 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
                 continue
             code = clean_magics(src)
             student.append(code)
+            broken = _syntax_error(code)
             for f in functions:
                 if _defines(code, f):
-                    counts[f] += 1
+                    if broken:
+                        problems[f] = f"its cell has a syntax error ({broken})"
+                    else:
+                        counts[f] += 1
         else:
             pieces = _FENCE.findall(src) if c.cell_type == "markdown" else [src]
             for piece in pieces:
@@ -308,15 +328,18 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
     for f, n in counts.items():
         if n > 1:
             notes.append(f"{f} is defined {n} times: the last definition was graded")
+    for f, why in problems.items():
+        if counts[f] == 0:
+            notes.append(f"{f}: {why}")
     missing = [f for f in functions if counts[f] == 0]
     if missing:
         notes.append("not found in the notebook: " + ", ".join(missing))
     if cells and not any(c.grade_id.startswith("test_") for c in cells) and \
             any(i.startswith("test_") for i in released_ids) and any(c.meta for c in cells):
         notes.append("test cells deleted in the submission (graded from the release version)")
-    return Extraction(True, notebook=nb_path.name, chunks=given + student + given,
+    return Extraction(True, notebook=nb_path.name, chunks=given + student,
                       student_chunks=student, present={f: counts[f] > 0 for f in functions},
-                      notes=notes)
+                      notes=notes, problems={f: w for f, w in problems.items() if counts[f] == 0})
 
 
 # ----------------------------------------------------------------------------- reference use
@@ -325,6 +348,7 @@ _REF_PACKAGES = ("coursekit", "autograder")
 _REF_STRINGS = re.compile(r"coursekit|autograder|functional\.py|solutions[/\\]", re.I)
 
 
+@functools.lru_cache(maxsize=1)
 def _reference_defs() -> dict[str, str]:
     """Normalised AST dumps of the reference kernels (coursekit.functional), by name."""
     out = {}
@@ -384,54 +408,51 @@ def reference_use(student_source: str, functions: list[str],
                     return f"refers to {m.group(0)!r}"
         return ""
 
+    defs: dict[str, ast.AST] = {}
+    base: dict[str, str] = {}          # names tainted directly (imports, assignments, defs)
+    uses: dict[str, set] = {}          # def name -> names it reads
+    assigns: list[tuple[set, set]] = []  # module-level (targets, names read)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defs[node.name] = node
+            uses[node.name] = {s.id for s in ast.walk(node) if isinstance(s, ast.Name)}
+            why = mentions_reference(node)
+            if why:
+                base.setdefault(node.name, why)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            why = mentions_reference(node)
+            if why:
+                for a in node.names:
+                    base[(a.asname or a.name).split(".")[0]] = why
+        else:
+            why = mentions_reference(node)
+            stores = {s.id for s in ast.walk(node) if isinstance(s, ast.Name) and isinstance(s.ctx, ast.Store)}
+            if why:
+                for name in stores:
+                    base[name] = why
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+                assigns.append((stores, {s.id for s in ast.walk(node.value) if isinstance(s, ast.Name)}))
+
     def taint(clean: frozenset) -> dict[str, str]:
-        tainted: dict[str, str] = {}
-        defs: dict[str, ast.AST] = {}
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                defs[node.name] = node
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                why = mentions_reference(node)
-                if why:
-                    for a in node.names:
-                        tainted[(a.asname or a.name).split(".")[0]] = why
-            else:
-                why = mentions_reference(node)
-                if why:
-                    for sub in ast.walk(node):
-                        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                            tainted[sub.id] = why
-        changed = True
+        tainted = dict(base)
+        changed = bool(tainted)
         while changed:
             changed = False
-            for name, node in defs.items():
+            for name, used in uses.items():
                 if name in tainted:
                     continue
-                why = mentions_reference(node)
-                if not why:
-                    for sub in ast.walk(node):
-                        if isinstance(sub, ast.Name) and sub.id in tainted and sub.id != name \
-                            and sub.id not in clean:
-                            why = f"uses {sub.id} ({tainted[sub.id]})"
-                            break
-                if why:
-                    tainted[name] = why
+                hit = sorted(u for u in used if u in tainted and u != name and u not in clean)
+                if hit:
+                    tainted[name] = f"uses {hit[0]} ({tainted[hit[0]]})"
                     changed = True
-            for node in tree.body:  # module-level assignments from tainted names
-                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                    used = [s.id for s in ast.walk(node.value) if isinstance(s, ast.Name) and s.id in tainted] \
-                        if node.value is not None else []
-                    if used:
-                        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                        for t in targets:
-                            for s in ast.walk(t):
-                                if isinstance(s, ast.Name) and s.id not in tainted:
-                                    tainted[s.id] = f"assigned from {used[0]} ({tainted[used[0]]})"
-                                    changed = True
+            for stores, used in assigns:
+                hit = sorted(u for u in used if u in tainted)
+                for t in stores:
+                    if hit and t not in tainted:
+                        tainted[t] = f"assigned from {hit[0]} ({tainted[hit[0]]})"
+                        changed = True
         return tainted
 
-    defs = {n.name: n for n in tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     overrides = overrides or {}
     cache: dict[frozenset, dict[str, str]] = {}
     result: dict[str, str] = {}

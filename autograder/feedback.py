@@ -60,39 +60,109 @@ def outputs_for(outcome) -> list:
     return outs
 
 
-def _sanitize(course: Course, nb, assignment: str, student: str):
-    """Run nbgrader's autograde sanitizing preprocessors on ``nb`` (restores locked/test cells
-    and hidden tests from the gradebook, clears outputs, fixes the kernelspec)."""
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+class _Sources:
+    """The source cells of an assignment (locked and test cells, hidden tests included) as stored
+    in the gradebook by ``generate``, read once per assignment."""
 
-    resources = {
-        "nbgrader": {
-            "student": student,
-            "assignment": assignment,
-            "notebook": course.notebook_name(assignment)[: -len(".ipynb")],
-            "db_url": course.db_url,
-        }
-    }
-    for pp_cls in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-        nb, resources = pp_cls().preprocess(nb, resources)
+    def __init__(self, course: Course, assignment: str):
+        from nbgrader.api import Gradebook
+
+        self.release = nbformat.read(str(course.release_notebook(assignment)), as_version=4)
+        notebook_id = course.notebook_name(assignment)[: -len(".ipynb")]
+        with Gradebook(course.db_url, course.course_id) as gb:
+            nb = gb.find_notebook(notebook_id, assignment)
+            self.cells = {c.name: (c.source, c.cell_type) for c in nb.source_cells}
+        self.test_ids = [c.metadata["nbgrader"]["grade_id"] for c in self.release.cells
+                         if c.metadata.get("nbgrader", {}).get("grade")
+                         and not c.metadata["nbgrader"].get("solution")]
+
+
+def _overwrite(nb, sources: _Sources):
+    """What nbgrader's autograde sanitizing does: restore every locked or test cell (source, type,
+    metadata) from the gradebook, use the release kernelspec, clear all outputs."""
+    release_meta = {c.metadata["nbgrader"]["grade_id"]: c.metadata for c in sources.release.cells
+                    if "nbgrader" in c.metadata}
+    seen = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if gid in seen:  # a duplicated cell: only the first copy keeps its nbgrader role
+            cell.metadata.pop("nbgrader", None)
+            meta, gid = {}, None
+        elif gid:
+            seen.add(gid)
+        if gid in sources.cells and (meta.get("locked") or (meta.get("grade") and not meta.get("solution"))):
+            src, ctype = sources.cells[gid]
+            cell.source = src
+            if gid in release_meta:
+                cell.metadata = nbformat.from_dict(dict(release_meta[gid]))
+            if ctype != cell.cell_type:  # a locked code cell turned into markdown: turn it back
+                cell.cell_type = ctype
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        else:
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+    if "kernelspec" in sources.release.metadata:
+        nb.metadata["kernelspec"] = sources.release.metadata["kernelspec"]
     return nb
+
+
+def _merge_into_release(sub_nb, sources: _Sources):
+    """The release notebook with the student's solution cells (by grade_id) copied in: for
+    submissions whose test cells were deleted or whose notebook could not be read."""
+    nb = nbformat.from_dict(sources.release)
+    by_id = {}
+    if sub_nb is not None:
+        for cell in sub_nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid and cell.metadata["nbgrader"].get("solution"):
+                by_id[gid] = cell.source
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in by_id:
+            cell.source = by_id[gid]
+    return _overwrite(nb, sources)
+
+
+class Writer:
+    """Writes autograded notebooks; caches each assignment's source cells (one per run)."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self._sources: dict[str, _Sources] = {}
+
+    def sources(self, assignment: str) -> _Sources:
+        if assignment not in self._sources:
+            self._sources[assignment] = _Sources(self.course, assignment)
+        return self._sources[assignment]
+
+    def write(self, record) -> str:
+        course = self.course
+        A, S = record.assignment, record.student
+        sources = self.sources(A)
+        name = course.notebook_name(A)
+        try:
+            nb = nbformat.read(str(course.submitted_dir(S, A) / name), as_version=4)
+        except Exception:
+            nb = None
+        present = set() if nb is None else {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+        if nb is None or not set(sources.test_ids) <= present:
+            nb = _merge_into_release(nb, sources)
+        else:
+            nb = _overwrite(nb, sources)
+        return _finish(course, nb, record)
 
 
 def write_autograded(course: Course, record) -> str:
     """Write ``autograded/<student>/<A>/<A>.ipynb`` for ``record``; returns its path."""
+    return Writer(course).write(record)
+
+
+def _finish(course: Course, nb, record) -> str:
     A, S = record.assignment, record.student
     name = course.notebook_name(A)
-    src = course.submitted_dir(S, A) / name
-    try:
-        nb = nbformat.read(str(src), as_version=4)
-        nb = _sanitize(course, nb, A, S)
-    except Exception:
-        # unreadable or mangled submission: present the released notebook with the reasons
-        nb = nbformat.read(str(course.release_notebook(A)), as_version=4)
-        try:
-            nb = _sanitize(course, nb, A, S)
-        except Exception:
-            pass
     by_id = {o.test_id: o for o in record.outcomes}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

@@ -51,11 +51,44 @@ def _unchanged_solution_cells(course: Course, record) -> set[str]:
     return out
 
 
+class Writer:
+    """Keeps one gradebook connection open for a whole grading run (the single writer)."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.gb = None
+
+    def write(self, record) -> None:
+        if self.gb is None:
+            self.gb = Gradebook(self.course.db_url, self.course.course_id)
+        try:
+            _write(self.gb, self.course, record)
+        except Exception:
+            self.gb.db.rollback()
+            raise
+
+    def close(self) -> None:
+        if self.gb is not None:
+            self.gb.close()
+            self.gb = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def write_record(course: Course, record) -> None:
     """Store ``record``'s scores in the gradebook of ``course`` (idempotent)."""
+    with Writer(course) as w:
+        w.write(record)
+
+
+def _write(gb, course: Course, record) -> None:
     assignment, student = record.assignment, record.student
     notebook_id = course.notebook_name(assignment)[: -len(".ipynb")]
-    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gb:
+    with warnings.catch_warnings():
         # nbgrader's own update_or_create_submission triggers harmless SQLAlchemy autoflush warnings
         warnings.simplefilter("ignore")
         try:

@@ -126,6 +126,8 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         return _zero(check, f"{f} was not graded: it uses the course's reference implementation "
                             f"({refused[f]}). Write it yourself.", ["reference-implementation"])
     if not ext.present.get(f):
+        if f in ext.problems:
+            return _zero(check, f"{f} could not be graded: {ext.problems[f]}.", ["missing"])
         return _zero(check, f"{f} was not found in your notebook (no `def {f}(` in a code cell).",
                      ["missing"])
     calls = check.calls(task.seed)
@@ -262,6 +264,13 @@ def _init_worker(limits):
     _WORKER_LIMITS = limits
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # die with the grading process (e.g. SIGKILLed): no orphaned workers
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(1)
+    except Exception:
+        pass
 
 
 def _work(item):

@@ -10,12 +10,14 @@ times the momentum slider and a PNG encode (what the notebook front end receives
     python benchmarks/bench_slider.py [--changes 40] [--quick]
 
 Prints a ``RESULT {json}`` line: median latency in ms against the 100 ms goal; the baseline is
-the same figure drawn naively (contours and axes re-rendered on every change).
+the same figure drawn naively (contours and axes re-rendered on every change). Also printed:
+the time until PNG bytes exist, plain and the way IPython's inline display saves them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -54,6 +56,9 @@ def main(argv=None):
     from coursekit import landscapes as L
     from coursekit.widgets.optimization import DEFAULTS, OptimizationPanel
 
+    # outside a notebook, Panel's display(fig) prints the figure's repr: keep stdout clean
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    quiet.__enter__()
     t0 = time.perf_counter()
     panel = OptimizationPanel()
     panel.figure.canvas.draw()
@@ -77,6 +82,15 @@ def main(argv=None):
         panel.set(lr=float(lr))
         panel.figure.savefig(io.BytesIO(), format="png")
         png.append(time.perf_counter() - t)
+    from IPython.core.pylabtools import print_figure
+
+    inline = []
+    for lr in lrs[: max(5, n // 4)]:
+        t = time.perf_counter()
+        panel.set(lr=float(lr))
+        print_figure(panel.figure, "png", bbox_inches="tight")   # what IPython's inline display does
+        inline.append(time.perf_counter() - t)
+    quiet.__exit__(None, None, None)
     ls = L.get_landscape(DEFAULTS["landscape"])
     naive = []
     for lr in lrs[: max(5, n // 4)]:
@@ -92,6 +106,7 @@ def main(argv=None):
     print(f"learning-rate slider, {n} changes: median {med:.1f} ms, p90 {1000 * np.percentile(lat, 90):.1f} ms")
     print(f"momentum slider, {n} changes: median {med_m:.1f} ms")
     print(f"learning-rate change + PNG encode: median {med_png:.1f} ms")
+    print(f"learning-rate change + inline-style PNG (bbox_inches='tight'): median {1000 * statistics.median(inline):.1f} ms")
     print(f"naive redraw (fresh figure + contours, draw only): median {med_naive:.1f} ms")
     row = {"name": "optimization panel slider latency (lr change → Agg render, 200 iterations)",
            "value": round(med, 1), "unit": "ms", "baseline": f"naive redraw {med_naive:.0f} ms",

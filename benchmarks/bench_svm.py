@@ -5,8 +5,9 @@
    (goal ≤ 3×).
 2. ``LinearSVM`` on n = 100 000, d = 20: wall time of the subgradient descent until its
    objective L(β, β₀) = Σ hinge + λ‖β‖² is within 1% of the optimum (goal ≤ 1 s). The optimum
-   is the polished fit's objective (SMO on the dual with KKT gap ≤ 1e-6); liblinear's
-   (``LinearSVC(loss="hinge")``) objective after a long run is printed next to it as a check.
+   is a long descent run (400 iterations); ``--check`` also prints liblinear's
+   (``LinearSVC(loss="hinge")``) objective as an independent check (measured: ours 52050.68,
+   liblinear 52050.88 with its penalised intercept).
 
 Prints human-readable lines and ``RESULT {json}`` lines (name, value, unit, baseline, ratio, goal, met).
 
@@ -70,7 +71,7 @@ def make_linear_data(n=100_000, d=20, seed=0):
     return X, y
 
 
-def bench_linear(quick):
+def bench_linear(quick, check):
     X, y = make_linear_data()
     n = X.shape[0]
     ypm = np.where(y == 1, 1.0, -1.0)
@@ -80,14 +81,14 @@ def bench_linear(quick):
     def L(beta, beta0):
         return float(np.maximum(0, 1 - ypm * (X @ beta + beta0)).sum() + lam * beta @ beta)
 
-    # the optimum: descent + polish (SMO on the dual to a KKT gap ≤ 1e-6)
+    # the optimum: a long descent run (n > 20 000, so no polish); --check also runs liblinear
     t0 = time.perf_counter()
-    full = LinearSVM(C=C, max_iter=300).fit(X, y)
+    full = LinearSVM(C=C, max_iter=100 if quick else 400, tol=0.0).fit(X, y)
     t_full = time.perf_counter() - t0
     opt = L(full.coef_[0], full.intercept_[0])
-    print(f"LinearSVM n={n} d=20 C=1: full fit (descent {full.n_iter_} it + polish={full.polished_}) "
+    print(f"LinearSVM n={n} d=20 C=1: long descent ({full.n_iter_} it, polished={full.polished_}) "
           f"{t_full:.2f} s, objective {opt:.4f}")
-    if not quick:
+    if check:
         from sklearn.svm import LinearSVC
 
         with warnings.catch_warnings():
@@ -96,7 +97,7 @@ def bench_linear(quick):
             ll = LinearSVC(C=C, loss="hinge", dual=True, tol=1e-6, max_iter=20_000).fit(X, y)
             t_ll = time.perf_counter() - t0
         print(f"  check: liblinear LinearSVC(loss='hinge') {t_ll:.1f} s, objective "
-              f"{L(ll.coef_[0], ll.intercept_[0]):.4f} (its intercept is penalised, so ≥ ours is expected)")
+              f"{L(ll.coef_[0], ll.intercept_[0]):.4f} (it penalises the intercept, so ≥ ours is expected)")
     # time to 1%: the descent alone, timed per iteration through max_iter
     target = 1.01 * opt
     probe = LinearSVM(C=C, max_iter=200, polish=False, tol=0.0).fit(X, y)
@@ -116,15 +117,16 @@ def bench_linear(quick):
                baseline=f"optimum {opt:.2f}", ratio=None, goal="≤ 1 s", met=False, note="not reached in 199 iterations")
         return
     result(name="LinearSVM n=100k d=20: time to 1% of optimal objective", value=round(best, 3), unit="s",
-           baseline=f"full fit incl. exact polish {t_full:.2f} s", ratio=None, goal="≤ 1 s", met=bool(best <= 1.0))
+           baseline=f"optimum {opt:.1f} from {full.n_iter_} iterations", ratio=None, goal="≤ 1 s", met=bool(best <= 1.0))
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--check", action="store_true", help="also run liblinear for the optimum (slow)")
     args = ap.parse_args(argv)
     bench_kernel(5 if args.quick else 15)
-    bench_linear(args.quick)
+    bench_linear(args.quick, args.check)
     return 0
 
 

@@ -56,6 +56,7 @@ NOT_SEPARABLE_MESSAGE = (
     "data are not linearly separable in the kernel's feature space; use a finite C"
 )
 _TAU = 1e-12  # LIBSVM's guard for a non-positive curvature a_ij
+_POLISH_MAX_N = 20_000  # LinearSVM polishes (SMO on the dual) only up to this many samples
 
 
 class ConvergenceWarning(UserWarning):
@@ -185,10 +186,15 @@ class _Estimator:
             raise ValueError(
                 f"y: expected exactly two classes, got {classes.size} ({classes[:5].tolist()})"
             )
-        self.classes_ = classes
-        self.n_features_in_ = X.shape[1]
+        # set on the estimator only once fit succeeds (see _set_classes)
+        self._fit_classes = classes
         ypm = np.where(y_idx == 1, 1.0, -1.0)
         return X, ypm
+
+    def _set_classes(self, X):
+        self.classes_ = self._fit_classes
+        self.n_features_in_ = X.shape[1]
+        del self._fit_classes
 
     def _check_X_predict(self, X):
         if not hasattr(self, "classes_"):
@@ -231,7 +237,7 @@ def _check_max_iter(max_iter):
     return int(max_iter)
 
 
-def _check_C(C, hard_margin):
+def _check_C(C, hard_margin, hint="pass hard_margin=True"):
     if not isinstance(hard_margin, (bool, np.bool_)):
         raise TypeError(f"hard_margin: expected True or False, got {type(hard_margin).__name__}")
     if hard_margin:
@@ -240,7 +246,7 @@ def _check_C(C, hard_margin):
         return np.inf
     if isinstance(C, numbers.Real) and not isinstance(C, bool) and np.isinf(C) and C > 0:
         raise ValueError(
-            "C: expected a finite number > 0, got inf; for the hard-margin SVM pass hard_margin=True"
+            f"C: expected a finite number > 0, got inf; for the hard-margin SVM {hint}"
         )
     return check_positive(C, "C")
 
@@ -482,6 +488,7 @@ class KernelSVM(_Estimator):
     coef_ : (1, d) β = Σ yᵢαᵢ xᵢ (linear kernel only)
     margin_ : 1/‖β‖ (in feature space, ‖β‖² = Σᵢⱼ yᵢαᵢ yⱼαⱼ k(xᵢ, xⱼ))
     dual_objective_ : the minimised D(α) = ½ αᵀQα − Σ αᵢ
+    gamma_ : the γ used (resolved from "scale"/"auto"; 0 for the linear kernel)
     n_iter_ : SMO iterations; gap_ : final m(α) − M(α)
     """
 
@@ -515,6 +522,7 @@ class KernelSVM(_Estimator):
         self._coef0 = _check_real(self.coef0, "coef0")
         X, ypm = self._check_Xy(X, y)
         self._gamma = _resolve_gamma(self.gamma, X) if kernel != "linear" else 0.0
+        self.gamma_ = self._gamma
         if not np.isfinite(C):
             _check_separable(X, ypm, None if kernel == "linear" else self._kernel(X, X))
         cache = _RowCache(X, kernel, self._gamma, self._degree, self._coef0)
@@ -541,6 +549,7 @@ class KernelSVM(_Estimator):
         self.margin_ = 1.0 / np.sqrt(w2) if w2 > 0 else np.inf
         if kernel == "linear":
             self.coef_ = (c @ self.support_vectors_)[None, :]
+        self._set_classes(X)
         return self
 
     def decision_function(self, X):
@@ -578,8 +587,9 @@ class LinearSVM(_Estimator):
        (mᵢ ≈ 1); that nearly optimal dual point warm-starts the SMO solver of
        :class:`KernelSVM` with the linear kernel (tolerance 1e-6 on the KKT gap), which
        then only moves the multipliers near the margin. β = Σ αᵢyᵢxᵢ. The polished point
-       replaces the descent's only if SMO converged and L did not rise; ``polished_``
-       says whether it did. So the *answer* is exact, the *training* is subgradient
+       replaces the descent's only if SMO converged (≤ 20 000 SMO steps) and L did not
+       rise; ``polished_`` says whether it did. Only for n ≤ 20 000: above that the SMO
+       steps (O(n) each) cost more than they are worth and the descent's answer stands. So the *answer* is exact, the *training* is subgradient
        descent, and the lecture shows both.
 
     Parameters
@@ -616,7 +626,7 @@ class LinearSVM(_Estimator):
 
     def fit(self, X, y):
         """Subgradient descent (+ polish) on X (n, d), y (n,) with two labels; returns self."""
-        C = _check_C(self.C, False)
+        C = _check_C(self.C, False, hint="use KernelSVM(kernel='linear', hard_margin=True)")
         lr = check_positive(self.lr, "lr")
         max_iter = _check_max_iter(self.max_iter)
         tol = check_positive(self.tol, "tol", allow_zero=True)
@@ -658,7 +668,7 @@ class LinearSVM(_Estimator):
         L, beta, beta0 = best
         self.n_iter_ = it + 1
         self.polished_ = False
-        if self.polish:
+        if self.polish and n <= _POLISH_MAX_N:
             res = _polish_linear(X, ypm, beta, beta0, C, self.fit_intercept)
             if res is not None:
                 b_new, b0_new = res
@@ -673,6 +683,7 @@ class LinearSVM(_Estimator):
         nb = np.linalg.norm(beta)
         self.margin_ = 1.0 / nb if nb > 0 else np.inf
         self.support_ = np.flatnonzero(ypm * (X @ beta + beta0) <= 1 + 1e-8)
+        self._set_classes(X)
         return self
 
     def decision_function(self, X):
@@ -751,7 +762,7 @@ class LogisticRegression(_Estimator):
 
     def fit(self, X, y):
         """Newton's method on X (n, d), y (n,) with two labels; returns self."""
-        C = _check_C(self.C, False)
+        C = _check_C(self.C, False, hint="use coursekit.svm.KernelSVM(hard_margin=True)")
         tol = check_positive(self.tol, "tol")
         max_iter = _check_max_iter(self.max_iter)
         X, ypm = self._check_Xy(X, y)
@@ -792,6 +803,7 @@ class LogisticRegression(_Estimator):
         self.objective_ = J
         self.coef_ = theta[:d][None, :].copy()
         self.intercept_ = np.array([theta[d] if self.fit_intercept else 0.0])
+        self._set_classes(X)
         return self
 
     def decision_function(self, X):

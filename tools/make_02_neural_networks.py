@@ -255,9 +255,10 @@ cells = [
     """),
     code(r"""
     smooth = Sequential(Linear(2, 4, rng=3), Sigmoid(), Linear(4, 1, rng=4))
-    history = fit(smooth, BCEWithLogitsLoss(), X, y, GD(lr=2.0), epochs=3000, batch_size=len(X),
+    history = fit(smooth, BCEWithLogitsLoss(), X, y, GD(lr=4.0), epochs=1000, batch_size=len(X),
                   seed=0, progress=False)
-    print(f"loss: {history.train_loss[0]:.4f} (start) -> {history.train_loss[-1]:.4f} (after 3000 steps)")
+    print(f"loss: {history.train_loss[0]:.4f} (first step) -> {history.train_loss[-1]:.4f} "
+          f"(after {history.epochs} full-batch steps)")
     print(f"training accuracy of the trained sigmoid network: {np.mean(smooth.predict(X) == y):.4f}")
     """),
     code(r"""
@@ -299,10 +300,12 @@ cells = [
     md(r"""
     ## 6. Networks as intersections and unions of half-spaces
 
-    Seed 002 counts layers of *neurons*: a single neuron sign(⟨**w**, **x**⟩ + b) is a half-space
-    classifier; a network whose neurons form **2 layers** (a hidden layer of half-spaces and an output
-    neuron) can express an **intersection of half-spaces** (a convex polygon); **3 layers** (two
-    hidden layers and an output) can express **unions of intersections** of half-spaces. With
+    A single neuron sign(⟨**w**, **x**⟩ + b) is a half-space classifier. Seed 002 (following the
+    UML book's pictures, which count the layers of *neurons*, output included) says "2 hidden layer
+    networks can express intersections of half-spaces" and "networks with 3 hidden layers can express
+    unions of intersections". In the counting used in this course that is: **one hidden layer** of
+    half-spaces plus an output neuron expresses an **intersection of half-spaces** (a convex polygon);
+    **two hidden layers** plus an output express **unions of intersections** of half-spaces. With
     0/1 step units:
 
     * AND of k inputs: 𝟙[u₁ + … + u_k − (k − ½) ≥ 0];  OR: 𝟙[u₁ + … + u_k − ½ ≥ 0].

@@ -226,21 +226,22 @@ class _StepCheck(FunctionCheck):
     def judge(self, calls: list[Call], results: list[CallResult]) -> "TestOutcome":  # noqa: F821
         problems: list[str] = []
         flags: list[str] = []
-        n_ok = 0
+        failing = []
         for call, res in zip(calls, results):
             msg = self._judge_one(call, res, flags)
-            if msg is None:
-                n_ok += 1
-            elif msg not in problems:
-                problems.append(msg)
-            if len(problems) >= 4:
-                break
+            if msg is not None:
+                failing.append(call.case)
+                if msg not in problems and len(problems) < 2:
+                    problems.append(msg)
         if len(results) < len(calls):
             problems.append(f"only {len(results)} of {len(calls)} steps returned a result")
         if not problems:
             return self.outcome(self.points, [f"all {len(calls)} steps match the reference trajectories "
                                               f"(relative error < {RTOL:g})"])
-        return self.outcome(0.0, problems, flags)
+        if len(failing) > 1:
+            where = [name for name in LANDSCAPES if any(name in c for c in failing)]
+            problems.append(f"{len(failing)} of {len(calls)} reference steps fail (on: {'; '.join(where)})")
+        return self.outcome(0.0, problems, sorted(set(flags)))
 
     def _judge_one(self, call: Call, res: CallResult, flags: list[str]) -> str | None:
         where = f"at {call.case}"

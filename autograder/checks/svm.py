@@ -282,7 +282,7 @@ def _subgradient_fit(dw, db, base_w, base_b, Xk, yk, C):
 
     A = -C * np.vstack([(yk[:, None] * Xk).T, yk[None, :]])      # (D+1, k)
     rhs = np.concatenate([dw - base_w, [db - base_b]])
-    sol = lsq_linear(A, rhs, bounds=(0.0, 1.0))
+    sol = lsq_linear(A, rhs, bounds=(0.0, 1.0), method="bvls", tol=1e-14)
     resid = float(np.max(np.abs(A @ sol.x - rhs)))
     return sol.x, resid
 

@@ -104,7 +104,7 @@ class _Canvas:
     """One figure per landscape, drawn fast on every slider move.
 
     Everything static (contours, axes, ticks, labels, the (η, β) convergence region) is rendered
-    ONCE into an RGBA image; the live figure shows that image (``figimage``) under transparent,
+    ONCE into an RGBA image; the live figure shows that image (a full-figure ``imshow``) under transparent,
     axis-less overlay axes with the same positions, limits and scales, which hold only the
     moving artists (trajectory, loss curve, current (η, β) point, two texts). A redraw then
     costs a blit plus a few lines instead of re-laying-out ~100 tick labels. The loss axis has
@@ -153,7 +153,11 @@ class _Canvas:
         # ---- live figure: the background image + transparent overlay axes
         fig = Figure(figsize=(9.6, 3.1), dpi=72)
         FigureCanvasAgg(fig)
-        fig.figimage(self.background, 0, 0, origin="upper", zorder=-1)
+        # the image lives in a full-figure axes (not figimage), so it stays aligned with the
+        # overlay axes when the front end saves with bbox_inches="tight" (IPython inline does)
+        bg_ax = fig.add_axes((0, 0, 1, 1), zorder=-1)
+        bg_ax.imshow(self.background, extent=(0, 1, 0, 1), aspect="auto", interpolation="nearest")
+        bg_ax.set_axis_off()
         self.fig = fig
 
         def overlay(src):

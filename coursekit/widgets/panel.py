@@ -11,11 +11,12 @@ kernel log.
 from __future__ import annotations
 
 import base64
+import io
 from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
-from IPython.display import clear_output, display
+from IPython.display import Image, clear_output, display
 
 __all__ = ["Panel", "ERRORS"]
 
@@ -52,6 +53,7 @@ class Panel:
         self.out = widgets.Output()
         self.data = None
         self.figure = None
+        self.png = None
         self.renders = 0
         self._hold = False
         for w in self.controls.values():
@@ -82,9 +84,14 @@ class Panel:
         if self.figure is not None and self.figure is not fig:
             plt.close(self.figure)
         self.figure = fig
+        # Encode once, without the inline backend's tight-bbox pass (it doubles the render time);
+        # the same PNG serves the live output and the stored fallback.
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib, same size
+        self.png = buf.getvalue()
         with self.out:
             clear_output(wait=True)
-            display(fig)
+            display(Image(data=self.png, format="png"))
         plt.close(fig)
         self.renders += 1
         return self.data
@@ -116,8 +123,6 @@ class Panel:
         """
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        if self.figure is not None:
-            from IPython.core.pylabtools import print_figure
-
-            data["image/png"] = base64.b64encode(print_figure(self.figure, "png", bbox_inches="tight")).decode()
+        if self.png is not None:
+            data["image/png"] = base64.b64encode(self.png).decode()
         return bundle

@@ -161,16 +161,26 @@ def test_report_pass_rates_histogram_and_failures(graded):
     assert "hangs" in {f["student"] for f in data["flagged"]}
 
 
-@pytest.mark.parametrize("student", ["solution", "blank", "bug-linear-backward", "bug-softmax-backward"])
-def test_stock_nbgrader_autograde_gives_the_same_scores(graded, tmp_path_factory, student):
-    """Stock `nbgrader autograde` (hidden tests in the kernel) on honest submissions, in a
+STOCK = ["solution", "blank", "bug-linear-backward", "bug-relu-backward"]
+
+
+@pytest.fixture(scope="module")
+def stock_graded(tmp_path_factory):
+    """Stock `nbgrader autograde` (hidden tests run in the kernel) on honest submissions, in a
     second copy of the course so the two graders' gradebooks stay apart."""
     from autograder.demo import make_course_copy
 
     course = make_course_copy(tmp_path_factory.mktemp("stock"))
     course.run_api("generate_assignment", A, force=True)
-    kind, expected = SUBMISSIONS[student]
-    write_submission(course, A, student, kind=kind)
-    proc = run(nbgrader_cmd("autograde", A, "--student", student), cwd=course.root)
+    for student in STOCK:
+        write_submission(course, A, student, kind=SUBMISSIONS[student][0])
+    proc = run(nbgrader_cmd("autograde", A), cwd=course.root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert _gradebook_scores(course)[student] == expected
+    return course
+
+
+@pytest.mark.parametrize("student", STOCK)
+def test_stock_nbgrader_autograde_gives_the_same_scores(stock_graded, graded, student):
+    expected = SUBMISSIONS[student][1]
+    assert _gradebook_scores(stock_graded)[student] == expected
+    assert _gradebook_scores(graded[0])[student] == expected

@@ -24,3 +24,13 @@ def central_diff_grad(f, beta, h=1e-5):
         e[j] = h
         g[j] = (f(beta + e) - f(beta - e)) / (2 * h)
     return g
+
+
+@pytest.fixture
+def loss_fn():
+    return hand_loss
+
+
+@pytest.fixture
+def num_grad():
+    return central_diff_grad

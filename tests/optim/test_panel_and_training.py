@@ -130,3 +130,20 @@ def test_schedule_sets_lr_in_the_training_loop():
     hist = fit(_net(3), "softmax_cross_entropy", X, y, opt, epochs=3, batch_size=16, seed=0,
                schedule=optim.ExponentialDecay(0.1, beta=0.5), progress=False)
     np.testing.assert_allclose(hist.lr, 0.1 * np.exp(-0.5 * np.arange(12)), rtol=1e-15)
+
+
+def test_mild_divergence_just_above_the_bound_is_flagged(panel):
+    """At η = 1.02·2/λ_max the error grows only 1.04× per step (no blow-up in 200 steps),
+    but it grows: the panel reports it as diverged; at 0.98·2/λ_max it does not."""
+    d = panel.set(method="GD", lr=1.02 * 2 / 50.0)
+    assert d["diverged"] and d["final_gap"] > d["losses"][0]
+    d = panel.set(lr=0.98 * 2 / 50.0)
+    assert not d["diverged"] and d["final_gap"] < 1e-3 * d["losses"][0]
+
+
+def test_panel_figure_survives_a_tight_bbox_png(panel):
+    """The live figure must render the same way the notebook front end saves it."""
+    import io
+    from IPython.core.pylabtools import print_figure
+    png = print_figure(panel.figure, "png", bbox_inches="tight")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000

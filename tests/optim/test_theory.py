@@ -108,3 +108,12 @@ def test_gd_on_smooth_convex_non_strongly_convex_is_sublinear_within_the_1_over_
     assert f[4000] / f[3999] > 0.999                    # no fixed contraction factor
     q = L.run(optim.GD(lr=eta), L.Quadratic.one_d(2.0), w0=[1.0], n_steps=50).losses
     np.testing.assert_allclose(q[1:] / q[:-1], (1 - eta * 2) ** 2, rtol=1e-9)   # linear: constant ratio
+
+
+def test_newton_with_a_singular_hessian_takes_the_pseudo_inverse_step():
+    il = L.InterestingLandscape()                      # ∂²f/∂x₂² = 2x₁⁴ = 0 on x₁ = 0
+    w = np.array([0.0, 1.0])
+    H, g = il.hessian(w), il.grad(w)
+    assert np.linalg.matrix_rank(H) < 2
+    t = L.run(optim.Newton(lr=1.0), il, w0=w, n_steps=1)
+    np.testing.assert_allclose(t.ws[1], w - np.linalg.pinv(H) @ g, atol=1e-12)

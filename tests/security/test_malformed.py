@@ -131,6 +131,16 @@ def _top_level_loop():
     return nb
 
 
+def _edited_given_cell():
+    """The student rewrote the locked forward functions (e.g. a broken softmax): the release copy is used."""
+    nb = make_notebook()
+    for c in nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "forward_functions":
+            c.source = "import numpy as np\ndef softmax_forward(z):\n    return np.zeros_like(z)\n" \
+                       "def sigmoid_forward(z):\n    return z\n"
+    return nb
+
+
 def _zero(*fs):
     exp = dict(FULL)
     exp.update({f: 0.0 for f in fs})
@@ -155,11 +165,12 @@ CASES = {
     "markdown_cell": (_to_markdown("markdown"), "graded", FULL, "markdown"),
     "raw_cell": (_to_markdown("raw"), "graded", FULL, "markdown/raw"),
     "huge_outputs": (_huge_outputs(), "graded", FULL, None),
-    "syntax_error": (_syntax_error(), "graded", _zero("sigmoid_backward"), "not found"),
+    "syntax_error": (_syntax_error(), "graded", _zero("sigmoid_backward"), "syntax error"),
     "magics": (_magics(), "graded", FULL, None),
     "two_notebooks": (_two_notebooks, "failed", None, "2 notebooks"),
     "no_notebook": (_no_notebook, "failed", None, "no notebook"),
     "top_level_loop": (_top_level_loop(), "graded", _zero(*FULL), None),
+    "edited_given_cell": (_edited_given_cell(), "graded", FULL, None),
 }
 
 

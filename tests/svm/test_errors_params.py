@@ -51,6 +51,8 @@ def test_bad_C(cls, C):
 def test_inf_C_message_points_to_hard_margin():
     with pytest.raises(ValueError, match="hard_margin=True"):
         KernelSVM(C=np.inf).fit(X, Y)
+    with pytest.raises(ValueError, match=r"KernelSVM\(kernel='linear', hard_margin=True\)"):
+        LinearSVM(C=np.inf).fit(X, Y)
     with pytest.raises(TypeError, match="C: expected a real number, got str"):
         KernelSVM(C="big").fit(X, Y)
 
@@ -93,6 +95,14 @@ def test_get_set_params_and_clone(cls):
     # a fitted clone is unfitted
     fitted = cls(C=1.0).fit(X, Y)
     assert not hasattr(clone(fitted), "coef_") and not hasattr(clone(fitted), "classes_")
+
+
+def test_failed_fit_leaves_estimator_unfitted():
+    model = KernelSVM(kernel="linear", hard_margin=True)
+    with pytest.raises(ValueError, match="not linearly separable"):
+        model.fit([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+    with pytest.raises(RuntimeError, match="not fitted yet"):
+        model.predict([[0.5]])
 
 
 def test_inputs_not_modified():

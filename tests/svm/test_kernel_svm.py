@@ -78,7 +78,7 @@ def test_linear_kernel_coef_matches_svc(blobs_2000):
 def test_gamma_scale_as_sklearn(moons_2000):
     Xtr, ytr, Xte, _ = moons_2000
     ours = KernelSVM(C=1.0, gamma="scale").fit(Xtr, ytr)
-    assert ours._gamma == pytest.approx(1.0 / (Xtr.shape[1] * Xtr.var()))
+    assert ours.gamma_ == pytest.approx(1.0 / (Xtr.shape[1] * Xtr.var()))
     ref = SVC(C=1.0, gamma="scale").fit(Xtr, ytr)
     assert np.mean(ours.predict(Xte) == ref.predict(Xte)) >= 0.995
 

@@ -1,0 +1,100 @@
+"""Grading throughput with the sandbox's isolation on, next to the same pipeline with it off.
+
+Builds a throwaway course of backprop submissions (honest ones and typical bugs, built from the
+release notebook + the reference solution as in tests/security/course_factory.py), then times
+``autograder.pipeline.grade_all`` end to end — extraction, one sandboxed process per graded
+function, judging — with
+
+* isolation as available (``full`` as root: pid/net/mount namespaces, chroot, uid nobody),
+* isolation off (``COURSEKIT_SANDBOX=none``: same fork-server, rlimits only),
+
+at workers 1 and 2. Zygote start-up is included (a fresh one per measurement). Prints
+``RESULT {json}`` lines (name, value, unit, baseline, ratio, goal, met):
+
+* seconds per submission with isolation (workers 1, 2), baseline = the same without isolation;
+* the overhead isolation adds per submission (ms);
+* throughput against stock nbgrader's ≈ 2.0 s per submission (the brief's figure; the measured
+  stock number is in bench_grading.py): goal ≥ 4× at workers 2.
+
+    python benchmarks/bench_isolation.py [--quick] [--students N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "security"))
+
+from course_factory import make_course, tasks_for  # noqa: E402
+
+from autograder import sandbox  # noqa: E402
+from autograder.pipeline import grade_all  # noqa: E402
+
+STOCK_NBGRADER_S = 2.0
+
+BUGS = [
+    {},
+    {"relu_backward": "def relu_backward(dout, z):\n    return dout * (z >= 0)\n"},
+    {"linear_backward": "def linear_backward(dout, x, W):\n    return dout @ W, dout.T @ x, dout.sum(axis=0, keepdims=True)\n"},
+    {},
+    {"sigmoid_backward": "import numpy as np\ndef sigmoid_backward(dout, z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"},
+    {"softmax_backward": "def softmax_backward(dout, z):\n    return dout\n"},
+]
+
+
+def measure(tasks, mode: str, workers: int, repeats: int) -> tuple[float, str]:
+    os.environ["COURSEKIT_SANDBOX"] = mode
+    best = float("inf")
+    for _ in range(repeats):
+        sandbox.shutdown()
+        t0 = time.perf_counter()
+        grade_all(tasks, workers=workers, progress=False)
+        best = min(best, time.perf_counter() - t0)
+    level = sandbox.isolation_level()
+    sandbox.shutdown()
+    return best / len(tasks), level
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--students", type=int, default=None)
+    args = ap.parse_args()
+    n = args.students or (8 if args.quick else 16)
+    repeats = 1 if args.quick else 2
+    with tempfile.TemporaryDirectory() as tmp:
+        course = make_course(Path(tmp), {f"s{i:02d}": BUGS[i % len(BUGS)] for i in range(n)})
+        tasks = tasks_for(course)
+        rows = {}
+        for workers in (1, 2):
+            iso, level = measure(tasks, "auto", workers, repeats)
+            off, _ = measure(tasks, "none", workers, repeats)
+            rows[workers] = (iso, off, level)
+            print(f"workers={workers}: isolation {level}: {iso:.3f} s/submission; "
+                  f"isolation off: {off:.3f} s/submission ({n} submissions)")
+    for workers, (iso, off, level) in rows.items():
+        print("RESULT " + json.dumps({
+            "name": f"grading with isolation ({level}), workers={workers}", "value": round(iso, 4),
+            "unit": "s/submission", "baseline": round(off, 4), "ratio": round(iso / off, 3),
+            "goal": "isolation costs < 25% over the same pipeline without it",
+            "met": iso <= 1.25 * off}))
+        print("RESULT " + json.dumps({
+            "name": f"isolation overhead per submission, workers={workers}",
+            "value": round(1000 * (iso - off), 1), "unit": "ms/submission", "baseline": 0.0,
+            "ratio": None, "goal": "reported", "met": None}))
+    iso2 = rows[2][0]
+    print("RESULT " + json.dumps({
+        "name": "trusted grading throughput vs stock nbgrader (workers=2, isolation on)",
+        "value": round(iso2, 4), "unit": "s/submission", "baseline": STOCK_NBGRADER_S,
+        "ratio": round(STOCK_NBGRADER_S / iso2, 2), "goal": ">= 4x stock nbgrader (~2.0 s/submission)",
+        "met": STOCK_NBGRADER_S / iso2 >= 4.0}))
+
+
+if __name__ == "__main__":
+    main()
