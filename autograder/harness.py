@@ -362,7 +362,7 @@ def _bind_ro(root, path):
     _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
-def build_root(paths, root="/tmp/ck_root"):
+def build_root(paths, root="/tmp/ck_root", hide=()):
     """Build the sandbox's root filesystem in the zygote's private mount namespace.
 
     A read-only tmpfs holding only: read-only binds of ``paths`` (the system libraries, the
@@ -383,6 +383,12 @@ def build_root(paths, root="/tmp/ck_root"):
     for dev in ("null", "zero", "urandom", "random"):
         _bind_ro(root, "/dev/" + dev)
         _mount(None, root + "/dev/" + dev, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+    for h in hide:  # course packages that happen to lie inside a bound path
+        if any(h == p or h.startswith(p.rstrip("/") + "/") for p in paths) and os.path.lexists(root + h):
+            if os.path.isdir(root + h):
+                _mount("tmpfs", root + h, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
+            else:
+                _mount("/dev/null", root + h, None, MS_BIND)
     os.makedirs(root + "/tmp")
     os.chmod(root + "/tmp", 0o1777)
     _mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=8m,mode=0755")
@@ -418,10 +424,23 @@ def _set_limits(lim):
     resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
 
 
-def _child(setup, req, res_w, out_w):
-    """In the forked child: isolate, limit, then run the student's code (never returns)."""
+def _child(setup, rfd, ack_w, res_w, out_w):
+    """In the forked child: read the request, isolate, limit, then run the student's code.
+
+    The request is read HERE, straight from the grader's pipe, never by the zygote: so the
+    zygote's memory (which every later child inherits) never holds a request, in particular not
+    the trusted reference sources of another check's ``overrides``.
+    """
     code = 0
+    ready = False
     try:
+        data = _read_frame(rfd)
+        if data is None:
+            os._exit(4)
+        req = _wire.decode(data)
+        del data
+        os.write(ack_w, b"A")
+        os.close(ack_w)
         os.setsid()
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
@@ -455,10 +474,16 @@ def _child(setup, req, res_w, out_w):
             _drop_caps()
         _c().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         _c().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        ready = True
         run(req, res_w)
         sys.stdout = sys.__stdout__
-    except BaseException:
+    except BaseException as exc:
         code = 3
+        if not ready:  # the sandbox itself failed (not the student's code): say why
+            try:
+                os.write(2, f"sandbox setup failed: {type(exc).__name__}: {exc}".encode()[:500])
+            except Exception:
+                pass
     os._exit(code)
 
 
@@ -480,19 +505,22 @@ def _read_exact(fd, n):
     return bytes(buf)
 
 
-def _supervise(setup, req):
-    """Fork one child for ``req``, collect its frames and output, enforce the wall clock."""
-    lim = req["limits"]
+def _supervise(setup, lim, rfd):
+    """Fork one child (it reads its request from ``rfd``), collect its frames and output,
+    enforce the wall clock."""
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
+    ack_r, ack_w = os.pipe()
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(res_r)
         os.close(out_r)
-        _child(setup, req, res_w, out_w)
+        os.close(ack_r)
+        _child(setup, rfd, ack_w, res_w, out_w)
     os.close(res_w)
     os.close(out_w)
+    os.close(ack_w)
     deadline = t0 + float(lim["wall_seconds"])
     res_cap = int(lim.get("result_bytes", 32 << 20))
     out_cap = int(lim["output_bytes"])
@@ -500,37 +528,43 @@ def _supervise(setup, req):
     killed = ""
     open_fds = {res_r, out_r}
     status = rusage = None
+    exited_at = 0.0
     while True:
-        if open_fds:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                killed = "timeout"
-                break
-            ready, _, _ = select.select(list(open_fds), [], [], left)
-            for fd in ready:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    open_fds.discard(fd)
-                    continue
-                if fd == res_r:
-                    res += chunk
-                    if len(res) > res_cap:
-                        killed = "result_limit"
-                else:
-                    out += chunk
-                    if len(out) > out_cap:
-                        killed = "output_limit"
-            if killed:
-                break
-        else:
+        now = time.monotonic()
+        if status is None:
             wpid, st, ru = os.wait4(pid, os.WNOHANG)
             if wpid == pid:
-                status, rusage = st, ru
+                status, rusage, exited_at = st, ru, now
+        if not open_fds:
+            if status is not None:
                 break
-            if time.monotonic() >= deadline:
+            if now >= deadline:
                 killed = "timeout"
                 break
             time.sleep(0.001)
+            continue
+        if status is not None and now - exited_at > 0.25:
+            break  # the child is gone; a process it left behind holds the pipes open
+        left = deadline - now
+        if left <= 0:
+            killed = "timeout"
+            break
+        ready, _, _ = select.select(list(open_fds), [], [], min(left, 0.05))
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                open_fds.discard(fd)
+                continue
+            if fd == res_r:
+                res += chunk
+                if len(res) > res_cap:
+                    killed = "result_limit"
+            else:
+                out += chunk
+                if len(out) > out_cap:
+                    killed = "output_limit"
+        if killed:
+            break
     if status is None:
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -559,9 +593,11 @@ def _supervise(setup, req):
                 break
     except ChildProcessError:
         pass
-    for fd in (res_r, out_r):
+    got_request = os.read(ack_r, 1) == b"A"
+    for fd in (res_r, out_r, ack_r):
         os.close(fd)
     header = {
+        "got_request": got_request,
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "cpu": rusage.ru_utime + rusage.ru_stime, "maxrss_kb": rusage.ru_maxrss,
@@ -575,7 +611,7 @@ def zygote_main(setup, rfd, wfd):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     mode = setup["mode"]
     if mode in ("full", "userns"):
-        setup["root"] = build_root(setup["paths"])
+        setup["root"] = build_root(setup["paths"], hide=setup.get("hide", ()))
     elif not setup.get("scratch"):
         import tempfile
         setup["scratch"] = tempfile.mkdtemp(prefix="ck_scratch_")
@@ -585,13 +621,15 @@ def zygote_main(setup, rfd, wfd):
         data = _read_frame(rfd)
         if data is None:
             return
-        req = _wire.decode(data)
+        lim = _wire.decode(data)["limits"]  # the request itself is read by the child
         if mode == "none":  # fresh scratch dir per child
             import shutil
             shutil.rmtree(setup["scratch"], ignore_errors=True)
             os.makedirs(setup["scratch"], exist_ok=True)
-        header, res, out = _supervise(setup, req)
+        header, res, out = _supervise(setup, lim, rfd)
         _write_all(wfd, _frame_bytes(_encode(header)) + _frame_bytes(res) + _frame_bytes(out))
+        if not header["got_request"]:
+            return  # the child died before reading its whole request: the stream is out of step
 
 
 def _frame_bytes(data):

@@ -32,6 +32,7 @@ Design (see the README section "grading-security")
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import select
 import shutil
@@ -46,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import wire
-from autograder.checks.base import Call, CallResult, STATUSES
+from autograder.checks.base import Call, CallResult, STATUSES, to_plain
 
 __all__ = ["Limits", "run_calls", "isolation_level", "shutdown", "SandboxError"]
 
@@ -111,10 +112,29 @@ def _requested_mode() -> str:
 def _ro_paths() -> list[str]:
     paths = ["/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
              "/etc/ld.so.conf.d", "/etc/localtime"]
-    for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.dirname(np.__file__))):
+    for p in (os.path.realpath(sys.base_prefix), os.path.dirname(os.path.dirname(np.__file__))):
         if p not in paths:
-            paths.append(os.path.realpath(p) if p == sys.base_prefix else p)
+            paths.append(p)
     return [p for p in paths if os.path.lexists(p)]
+
+
+def _hidden_paths() -> list[str]:
+    """Folders inside the bound paths that must stay invisible: the installed ``coursekit`` and
+    ``autograder`` packages (with a non-editable install they sit in site-packages, and the
+    packaged course root holds the gradebook)."""
+    out = []
+    for pkg in ("coursekit", "autograder"):
+        try:
+            spec = importlib.util.find_spec(pkg)
+        except (ImportError, ValueError):
+            continue
+        for loc in (spec.submodule_search_locations or []) if spec else []:
+            out.append(os.path.realpath(loc))
+    site = os.path.dirname(os.path.dirname(np.__file__))
+    for name in os.listdir(site):
+        if name.startswith(("coursekit", "__editable__")):
+            out.append(os.path.join(site, name))
+    return out
 
 
 def _sys_path() -> list[str]:
@@ -147,7 +167,8 @@ class _Zygote:
         srcs = [("_ck_wire", (_HERE / "wire.py").read_text()),
                 ("_ck_base", (_HERE / "checks" / "base.py").read_text()),
                 ("_ck_harness", (_HERE / "harness.py").read_text())]
-        setup = {"mode": mode, "paths": _ro_paths(), "sys_path": _sys_path(), "modules": srcs,
+        setup = {"mode": mode, "paths": _ro_paths(), "hide": _hidden_paths(),
+                 "sys_path": _sys_path(), "modules": srcs,
                  "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                          "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}}
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
@@ -200,8 +221,21 @@ class _Zygote:
         return self._read_exact(n, deadline)
 
     def request(self, req: dict, timeout: float):
-        self.proc.stdin.write(_pack(wire.encode(req)))
+        """Send a header (limits, read by the zygote) and the request (read by the child)."""
+        self.proc.stdin.write(_pack(wire.encode({"limits": req["limits"]})))
         self.proc.stdin.flush()
+        payload = _pack(wire.encode(req))
+        errors = []
+
+        def send():
+            try:
+                self.proc.stdin.write(payload)
+                self.proc.stdin.flush()
+            except (OSError, ValueError) as exc:
+                errors.append(exc)
+
+        writer = threading.Thread(target=send, daemon=True)
+        writer.start()
         frames = []
         for _ in range(3):
             f = self._read_frame(timeout)
@@ -209,6 +243,9 @@ class _Zygote:
                 raise SandboxError("the sandbox zygote stopped answering: "
                                    + " ".join(self._stderr)[-300:].strip())
             frames.append(f)
+        writer.join(5.0)
+        if writer.is_alive() or errors:
+            raise SandboxError("the sandbox child did not take its request")
         return wire.decode(frames[0]), frames[1], frames[2]
 
     def alive(self) -> bool:
@@ -247,10 +284,31 @@ def _zygote() -> _Zygote:
         except (SandboxError, OSError) as exc:
             errors.append(f"{mode}: {exc}")
             continue
+        problem = _probe(z)
+        if problem:
+            z.close()
+            errors.append(f"{mode}: {problem}")
+            continue
         _ZYGOTE[os.getpid()] = z
         _LEVEL["level"] = mode
         return z
     raise SandboxError("no sandbox could start: " + "; ".join(errors))
+
+
+def _probe(z: _Zygote) -> str:
+    """Run a trivial check through a new zygote; '' if it works, else what went wrong."""
+    req = {"code": ["def probe(x):\n    return x + 1\n"],
+           "calls": [{"function": "probe", "args": (41,), "kwargs": {}, "harness": None}],
+           "overrides": {}, "output_bytes": 4096,
+           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(Limits()).items()}}
+    try:
+        header, res, out = z.request(req, timeout=60.0)
+    except (SandboxError, OSError, wire.WireError) as exc:
+        return str(exc)
+    frames = _parse_frames(res)
+    if len(frames) == 2 and isinstance(frames[1], dict) and frames[1].get("value") == 42:
+        return ""
+    return ("the probe check failed: " + out.decode("utf-8", "replace")[-300:]).strip()
 
 
 def isolation_level() -> str:
@@ -270,8 +328,10 @@ atexit.register(shutdown)
 
 
 def _plain_call(c: Call) -> dict:
-    return {"function": str(c.function), "args": tuple(c.args), "kwargs": dict(c.kwargs),
-            "harness": c.harness}
+    """The call as plain data (numpy scalars -> python numbers, int32 -> int64 arrays, ...)."""
+    return {"function": str(c.function), "args": tuple(to_plain(tuple(c.args), "Call.args")),
+            "kwargs": to_plain(dict(c.kwargs), "Call.kwargs"),
+            "harness": None if c.harness is None else str(c.harness)}
 
 
 _FATE = {"timeout": ("timeout", "wall-clock limit of {wall:g} s exceeded (the process was killed)"),

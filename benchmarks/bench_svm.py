@@ -3,8 +3,8 @@
 1. ``KernelSVM.fit`` on moons n = 2000 (RBF, C = 1, γ = 1, tol = 1e-3) against scikit-learn's
    ``SVC`` with the same settings, in the same run: best-of-R wall time and their ratio
    (goal ≤ 3×).
-2. ``LinearSVM`` on n = 100 000, d = 20: wall time of the subgradient descent until its
-   objective L(β, β₀) = Σ hinge + λ‖β‖² is within 1% of the optimum (goal ≤ 1 s). The optimum
+2. ``LinearSVM`` on n = 100 000, d = 20: wall time of ``fit`` (subsample presolve + full-batch
+   subgradient descent, no polish) with the fewest iterations whose objective L(β, β₀) = Σ hinge + λ‖β‖² is within 1% of the optimum (goal ≤ 1 s). The optimum
    is a long descent run (400 iterations); ``--check`` also prints liblinear's
    (``LinearSVC(loss="hinge")``) objective as an independent check (measured: ours 52050.68,
    liblinear 52050.88 with its penalised intercept).
@@ -110,8 +110,16 @@ def bench_linear(quick, check):
             m = LinearSVM(C=C, max_iter=k, polish=False, tol=0.0).fit(X, y)
             t_k = time.perf_counter() - t1
             best = t_k if best is None else min(best, t_k)
-        print(f"  descent reaches 1% of the optimum after {k} iterations: best {best:.3f} s "
-              f"(objective {m.objective_:.2f} ≤ {target:.2f}); {t_k / k * 1e3:.1f} ms per iteration")
+        print(f"  fit(max_iter={k}) — subsample presolve + {k} full-batch iteration(s) — is within 1% "
+              f"of the optimum: best {best:.3f} s (objective {m.objective_:.2f} ≤ {target:.2f})")
+    cold = LinearSVM(C=C, max_iter=200, polish=False, presolve=False, tol=0.0).fit(X, y)
+    hit_cold = np.flatnonzero(np.array(cold.loss_history_) <= target)
+    if hit_cold.size:
+        k_cold = int(hit_cold[0]) + 1
+        t1 = time.perf_counter()
+        LinearSVM(C=C, max_iter=k_cold, polish=False, presolve=False, tol=0.0).fit(X, y)
+        print(f"  (without the subsample presolve: {k_cold} full-batch iterations, "
+              f"{time.perf_counter() - t1:.3f} s)")
     if best is None:
         result(name="LinearSVM n=100k d=20: time to 1% of optimal objective", value=None, unit="s",
                baseline=f"optimum {opt:.2f}", ratio=None, goal="≤ 1 s", met=False, note="not reached in 199 iterations")

@@ -192,9 +192,13 @@ def _flat(y):
 
 
 def _accepts_input_grad(model):
-    from coursekit.layers import Sequential
+    """Whether ``model.backward`` takes ``input_grad`` (Sequential does: skip the unused dx)."""
+    import inspect
 
-    return isinstance(model, Sequential)
+    try:
+        return "input_grad" in inspect.signature(model.backward).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_int(value, name):

@@ -58,6 +58,8 @@ scikit-learn, do not penalise it.)
 """)
 
 code(r"""
+%matplotlib inline
+# (inline even when MPLBACKEND=Agg is inherited, e.g. from a pytest session that set it)
 import time
 
 import numpy as np

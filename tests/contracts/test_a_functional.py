@@ -8,6 +8,8 @@ import inspect
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import expit, logsumexp
 from scipy.special import softmax as sp_softmax
 from sklearn.metrics import hinge_loss as sk_hinge_loss
@@ -359,3 +361,31 @@ def test_bad_input_raises_naming_the_argument(call, argname):
     with pytest.raises((ValueError, TypeError)) as exc:
         call()
     assert str(exc.value).startswith(argname), str(exc.value)
+
+
+# ---------------------------------------------------- property: shapes, dtype, purity
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(N=st.integers(1, 6), D=st.integers(1, 5), M=st.integers(1, 5), seed=st.integers(0, 2**16),
+       dtype=st.sampled_from([np.float64, np.float32, np.int64]))
+def test_property_shapes_float64_and_purity(N, D, M, seed, dtype):
+    r = np.random.default_rng(seed)
+    x = (r.normal(size=(N, D)) * 3).astype(dtype)
+    W = (r.normal(size=(M, D)) * 3).astype(dtype)
+    b = (r.normal(size=M) * 3).astype(dtype)
+    out = _pure_call(F.linear_forward, x, W, b)
+    assert _is_f64(out) and out.shape == (N, M)
+    dout = (r.normal(size=(N, M)) * 3).astype(dtype)
+    for a, like in zip(_pure_call(F.linear_backward, dout, x, W), (x, W, b)):
+        assert _is_f64(a) and a.shape == like.shape
+    for name in ELEMENTWISE:
+        assert _is_f64(_pure_call(getattr(F, f"{name}_forward"), out.astype(dtype)))
+        dz = _pure_call(getattr(F, f"{name}_backward"), dout, out.astype(dtype))
+        assert _is_f64(dz) and dz.shape == (N, M)
+    for f in (F.softmax_forward,):
+        assert _is_f64(_pure_call(f, out.astype(dtype)))
+    assert _is_f64(_pure_call(F.softmax_backward, dout, out.astype(dtype)))
+    y = r.integers(0, M, size=N)
+    loss, dl = _pure_call(F.softmax_cross_entropy, out.astype(dtype), y)
+    assert _is_scalar_float(loss) and _is_f64(dl) and dl.shape == (N, M)
+    loss, dp = _pure_call(F.mse_loss, out.astype(dtype), np.zeros((N, M), dtype=dtype))
+    assert _is_scalar_float(loss) and _is_f64(dp) and dp.shape == (N, M)

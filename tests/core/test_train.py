@@ -175,3 +175,19 @@ def test_plateau_schedule_is_told_each_epoch_loss():
                schedule=sched, progress=False)
     assert sched.losses == hist.train_loss
     assert hist.lr == [0.1, 0.1, 0.05, 0.05, 0.1 / 3, 0.1 / 3]
+
+
+def test_fit_drives_contract_c_optimizers_and_schedules():
+    from coursekit import optim
+
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(60, 2)), rng.integers(0, 2, 60)
+    for opt in (optim.Momentum(lr=0.1, beta=0.9), optim.Adam(lr=0.05)):
+        model = L.Sequential(L.Linear(2, 8, rng=0), L.Tanh(), L.Linear(8, 2, rng=1))
+        hist = fit(model, SoftmaxCrossEntropyLoss(), X, y, opt, epochs=5, batch_size=20, progress=False)
+        assert hist.train_loss[-1] < hist.train_loss[0]
+    sched = optim.LinearDecay(0.2)
+    opt = optim.GD(lr=1.0)
+    hist = fit(L.Sequential(L.Linear(2, 2, rng=0)), SoftmaxCrossEntropyLoss(), X, y, opt, epochs=2, batch_size=30,
+               schedule=sched, progress=False)
+    np.testing.assert_allclose(hist.lr, [0.2 / (k + 1) for k in range(4)])

@@ -101,3 +101,24 @@ def test_stock_nbgrader_autograde_agrees(stock_graded, assignment, bug):
     scores = _scores(stock_graded, assignment)
     assert scores["solution"] == _expected(assignment, "solution")
     assert scores["buggy"] == _expected(assignment, bug)
+
+
+def test_report_after_stock_grading_reads_the_gradebook(stock_graded):
+    import json
+
+    proc = run(autograder_cmd("report", "svm"), cwd=stock_graded.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((stock_graded.reports_dir("svm") / "report.json").read_text())
+    assert data["source"].startswith("gradebook")
+    assert data["totals"] == {"solution": 6.0, "buggy": 3.0}
+    rates = {t["test"]: t["pass_rate"] for t in data["per_test"]}
+    assert rates == {"test_hinge_loss_and_grad": 0.5, "test_train_linear_svm": 1.0}
+
+
+def test_report_without_any_grades_says_what_to_do(tmp_path):
+    from autograder.demo import make_course_copy
+
+    course = make_course_copy(tmp_path)
+    proc = run(autograder_cmd("report", "optimizers"), cwd=course.root)
+    assert proc.returncode == 1
+    assert "autograder grade optimizers" in proc.stderr

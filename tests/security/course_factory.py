@@ -17,18 +17,31 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_NB = REPO / "solutions" / "backprop" / "backprop.ipynb"
-RELEASE_NB = REPO / "autograder" / "release" / "backprop" / "backprop.ipynb"
 FUNCTIONS = ["linear_backward", "sigmoid_backward", "tanh_backward", "relu_backward",
              "softmax_backward", "softmax_cross_entropy", "mlp_loss_and_grads"]
 POINTS = {"linear_backward": 2, "sigmoid_backward": 1, "tanh_backward": 1, "relu_backward": 1,
           "softmax_backward": 2, "softmax_cross_entropy": 2, "mlp_loss_and_grads": 3}
 
 
+_RELEASE_CACHE: list = []
+
+
 def release_notebook() -> Path:
-    """The release notebook; generated from the source by stripping solutions if absent."""
-    if RELEASE_NB.is_file():
-        return RELEASE_NB
-    raise FileNotFoundError(f"{RELEASE_NB} missing: run `autograder generate backprop` first")
+    """The student version of the source notebook, made with nbgrader's own preprocessors (what
+    ``nbgrader generate_assignment`` applies), in a temporary folder: no generated state of the
+    repository's course root is needed."""
+    if _RELEASE_CACHE and _RELEASE_CACHE[0].is_file():
+        return _RELEASE_CACHE[0]
+    import tempfile
+    from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions, ComputeChecksums, LockCells
+    nb = nbformat.read(SOURCE_NB, as_version=4)
+    resources: dict = {}
+    for pre in (LockCells, ClearSolutions, ClearOutput, ClearHiddenTests, ComputeChecksums):
+        nb, resources = pre().preprocess(nb, resources)
+    path = Path(tempfile.mkdtemp(prefix="ck_release_")) / "backprop.ipynb"
+    nbformat.write(nb, str(path))
+    _RELEASE_CACHE[:] = [path]
+    return path
 
 
 def reference_solutions() -> dict[str, str]:
