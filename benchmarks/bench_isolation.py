@@ -13,10 +13,12 @@ at workers 1 and 2. Zygote start-up is included (a fresh one per measurement). P
 
 * seconds per submission with isolation (workers 1, 2), baseline = the same without isolation;
 * the overhead isolation adds per submission (ms);
-* throughput against stock nbgrader's ≈ 2.0 s per submission (the brief's figure; the measured
-  stock number is in bench_grading.py): goal ≥ 4× at workers 2.
+* throughput against stock ``nbgrader autograde`` measured in the same run on a few of the same
+  kind of submissions (course copy and submissions made with ``autograder.demo``'s helpers, as
+  bench_grading.py does; ``--skip-stock`` uses the ≈ 2.0 s/submission measured earlier):
+  goal ≥ 4× at workers 2.
 
-    python benchmarks/bench_isolation.py [--quick] [--students N]
+    python benchmarks/bench_isolation.py [--quick] [--students N] [--stock-n K] [--skip-stock]
 """
 from __future__ import annotations
 
@@ -48,33 +50,60 @@ BUGS = [
 ]
 
 
-def measure(tasks, mode: str, workers: int, repeats: int) -> tuple[float, str]:
+def measure(tasks, mode: str, workers: int) -> tuple[float, str]:
+    """One timed run (a fresh zygote, its start-up included); seconds per submission."""
     os.environ["COURSEKIT_SANDBOX"] = mode
-    best = float("inf")
-    for _ in range(repeats):
-        sandbox.shutdown()
-        t0 = time.perf_counter()
-        grade_all(tasks, workers=workers, progress=False)
-        best = min(best, time.perf_counter() - t0)
+    sandbox.shutdown()
+    t0 = time.perf_counter()
+    grade_all(tasks, workers=workers, progress=False)
+    dt = time.perf_counter() - t0
     level = sandbox.isolation_level()
     sandbox.shutdown()
-    return best / len(tasks), level
+    return dt / len(tasks), level
+
+
+def measure_stock(k: int) -> float | None:
+    """Seconds per submission of stock ``nbgrader autograde backprop`` on ``k`` submissions."""
+    import subprocess
+
+    from autograder.demo import make_course_copy, write_submission
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course = make_course_copy(Path(tmp) / "stock")
+        course.run_api("generate_assignment", "backprop", force=True)
+        for i in range(k):
+            write_submission(course, "backprop", f"s{i:02d}", kind="solution")
+        env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+                   MPLBACKEND="Agg")
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "backprop"], cwd=str(course.root),
+                              env=env, capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print("stock nbgrader autograde failed: " + (proc.stderr or proc.stdout)[-300:])
+        return None
+    return dt / k
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--students", type=int, default=None)
+    ap.add_argument("--stock-n", type=int, default=None, help="submissions for the stock nbgrader run")
+    ap.add_argument("--skip-stock", action="store_true")
     args = ap.parse_args()
     n = args.students or (8 if args.quick else 16)
-    repeats = 1 if args.quick else 2
+    repeats = 1 if args.quick else 3
     with tempfile.TemporaryDirectory() as tmp:
         course = make_course(Path(tmp), {f"s{i:02d}": BUGS[i % len(BUGS)] for i in range(n)})
         tasks = tasks_for(course)
         rows = {}
         for workers in (1, 2):
-            iso, level = measure(tasks, "auto", workers, repeats)
-            off, _ = measure(tasks, "none", workers, repeats)
+            iso = off = float("inf")
+            for _ in range(repeats):  # interleaved, best of: the machine is shared and noisy
+                t, level = measure(tasks, "auto", workers)
+                iso = min(iso, t)
+                off = min(off, measure(tasks, "none", workers)[0])
             rows[workers] = (iso, off, level)
             print(f"workers={workers}: isolation {level}: {iso:.3f} s/submission; "
                   f"isolation off: {off:.3f} s/submission ({n} submissions)")
@@ -89,11 +118,18 @@ def main():
             "value": round(1000 * (iso - off), 1), "unit": "ms/submission", "baseline": 0.0,
             "ratio": None, "goal": "reported", "met": None}))
     iso2 = rows[2][0]
+    stock, how = None, "earlier measurement"
+    if not args.skip_stock:
+        stock = measure_stock(args.stock_n or (3 if args.quick else 6))
+        how = "measured in this run"
+    if stock is None:
+        stock, how = STOCK_NBGRADER_S, "earlier measurement"
+    print(f"stock nbgrader autograde: {stock:.3f} s/submission ({how})")
     print("RESULT " + json.dumps({
         "name": "trusted grading throughput vs stock nbgrader (workers=2, isolation on)",
-        "value": round(iso2, 4), "unit": "s/submission", "baseline": STOCK_NBGRADER_S,
-        "ratio": round(STOCK_NBGRADER_S / iso2, 2), "goal": ">= 4x stock nbgrader (~2.0 s/submission)",
-        "met": STOCK_NBGRADER_S / iso2 >= 4.0}))
+        "value": round(iso2, 4), "unit": "s/submission", "baseline": round(stock, 4),
+        "ratio": round(stock / iso2, 2), "goal": f">= 4x stock nbgrader autograde ({how})",
+        "met": stock / iso2 >= 4.0}))
 
 
 if __name__ == "__main__":

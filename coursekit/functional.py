@@ -18,6 +18,10 @@ import numpy as np
 
 from coursekit._validate import as_float_array, check_labels, check_same_shape
 
+#: Underflow to 0 (e.g. e^(−1000)) is the correctly rounded result: never an error, even
+#: inside a caller's ``np.errstate(all="raise")``.
+_quiet_underflow = np.errstate(under="ignore")
+
 __all__ = [
     "linear_forward",
     "linear_backward",
@@ -43,6 +47,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- linear
+@_quiet_underflow
 def linear_forward(x, W, b):
     """Affine map ``out = x @ W.T + b`` (the seeds' z = W y + b, one example per row).
 
@@ -66,6 +71,7 @@ def linear_forward(x, W, b):
     return x @ W.T + b
 
 
+@_quiet_underflow
 def linear_backward(dout, x, W):
     """Backward pass of :func:`linear_forward`.
 
@@ -100,6 +106,7 @@ def linear_backward(dout, x, W):
 
 
 # --------------------------------------------------------------------- activations
+@_quiet_underflow
 def sigmoid_forward(z):
     """Logistic sigmoid σ(z) = 1 / (1 + e^(−z)), elementwise, without overflow.
 
@@ -115,6 +122,7 @@ def sigmoid_forward(z):
     return out
 
 
+@_quiet_underflow
 def sigmoid_backward(dout, z):
     """``dz = dout · σ(z)(1 − σ(z))``; ``z`` is the pre-activation (any shape)."""
     dout, z = _activation_args(dout, z)
@@ -122,11 +130,13 @@ def sigmoid_backward(dout, z):
     return dout * s * (1.0 - s)
 
 
+@_quiet_underflow
 def tanh_forward(z):
     """Hyperbolic tangent, elementwise (any shape)."""
     return np.tanh(as_float_array(z, "z"))
 
 
+@_quiet_underflow
 def tanh_backward(dout, z):
     """``dz = dout · (1 − tanh²(z))``; ``z`` is the pre-activation (any shape)."""
     dout, z = _activation_args(dout, z)
@@ -134,18 +144,21 @@ def tanh_backward(dout, z):
     return dout * (1.0 - t * t)
 
 
+@_quiet_underflow
 def relu_forward(z):
     """ReLU max(0, z), elementwise (any shape)."""
     z = as_float_array(z, "z")
     return np.maximum(z, 0.0)
 
 
+@_quiet_underflow
 def relu_backward(dout, z):
     """``dz = dout · 1[z > 0]``; the derivative at exactly z = 0 is taken as 0."""
     dout, z = _activation_args(dout, z)
     return np.where(z > 0, dout, 0.0)
 
 
+@_quiet_underflow
 def softplus_forward(z):
     """Softplus log(1 + e^z), elementwise, stable for any |z|.
 
@@ -155,12 +168,14 @@ def softplus_forward(z):
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
+@_quiet_underflow
 def softplus_backward(dout, z):
     """``dz = dout · σ(z)``: the derivative of softplus is the sigmoid."""
     dout, z = _activation_args(dout, z)
     return dout * sigmoid_forward(z)
 
 
+@_quiet_underflow
 def softmax_forward(z):
     """Row-wise softmax ``yᵢⱼ = e^(zᵢⱼ) / Σₖ e^(zᵢₖ)``, stable for huge |z|.
 
@@ -180,6 +195,7 @@ def softmax_forward(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+@_quiet_underflow
 def log_softmax(z):
     """Row-wise log-softmax ``z − logsumexp(z)`` (N, C), stable for huge |z|."""
     z = as_float_array(z, "z", ndim=2)
@@ -187,6 +203,7 @@ def log_softmax(z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+@_quiet_underflow
 def softmax_backward(dout, z):
     """Backward through softmax, a *vector* activation.
 
@@ -214,6 +231,7 @@ def softmax_backward(dout, z):
 
 
 # --------------------------------------------------------------------------- losses
+@_quiet_underflow
 def mse_loss(pred, target):
     """Squared error, averaged over examples: ``L = (1/N) Σᵢ ‖predᵢ − targetᵢ‖²``.
 
@@ -237,6 +255,7 @@ def mse_loss(pred, target):
     return loss, 2.0 * diff / n
 
 
+@_quiet_underflow
 def bce_loss(p, y):
     """Mean binary cross-entropy ``L = −(1/N) Σ [y log p + (1 − y) log(1 − p)]``.
 
@@ -268,6 +287,7 @@ def bce_loss(p, y):
     return loss, dp
 
 
+@_quiet_underflow
 def softmax_cross_entropy(logits, y):
     """Softmax followed by cross-entropy, fused and stable.
 
@@ -295,6 +315,7 @@ def softmax_cross_entropy(logits, y):
     return loss, dlogits / n
 
 
+@_quiet_underflow
 def cross_entropy(probs, y):
     """Cross-entropy of given probabilities (no softmax inside).
 
@@ -323,6 +344,7 @@ def cross_entropy(probs, y):
     return loss, dprobs
 
 
+@_quiet_underflow
 def hinge_loss(scores, y):
     """Mean hinge loss ``L = (1/N) Σᵢ max(0, 1 − yᵢ sᵢ)`` for labels yᵢ ∈ {−1, +1}.
 
@@ -378,6 +400,7 @@ def _check_mlp_params(params, x):
     return W1, b1, W2, b2
 
 
+@_quiet_underflow
 def mlp_forward(params, x):
     """Logits of the two-layer network ``x → Linear(W1, b1) → ReLU → Linear(W2, b2)``.
 
@@ -391,6 +414,7 @@ def mlp_forward(params, x):
     return logits, (z1, h1)
 
 
+@_quiet_underflow
 def mlp_loss_and_grads(params, x, y):
     """Loss and gradients of a two-layer ReLU network with softmax cross-entropy.
 

@@ -36,6 +36,7 @@ import numbers
 import warnings
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from coursekit._validate import as_float_array, check_positive
 from coursekit.functional import hinge_loss
@@ -148,7 +149,7 @@ def _check_real(v, name):
 
 
 # --------------------------------------------------------------- shared plumbing
-class _Estimator:
+class _Estimator(ClassifierMixin, BaseEstimator):
     """get_params / set_params / score / label mapping, scikit-learn style."""
 
     _param_names: tuple = ()
