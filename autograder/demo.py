@@ -269,11 +269,12 @@ def run_demo(directory: str | None = None, workers: int = 2, keep: bool = True) 
     print("\n" + rep.text)
     example = next((r for r in records if r.student == "carol"), None)
     if example is not None:
+        from autograder.feedback import render_messages
+
         print("What carol sees in her feedback for linear_backward:")
         for o in example.outcomes:
             if o.function == "linear_backward":
-                for m in o.messages:
-                    print(f"  • {m}")
+                print(render_messages(o).rstrip())
     print(f"\ndemo finished in {time.perf_counter() - t0:.0f} s; everything is under {course.root.parent}")
     if not keep:
         shutil.rmtree(course.root.parent, ignore_errors=True)

@@ -21,7 +21,6 @@ import io
 import os
 import struct
 import sys
-import traceback
 
 import numpy as np
 

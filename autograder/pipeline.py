@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.checks import checks_for, reference_source
-from autograder.checks.base import Call, CallResult, TestOutcome
+from autograder.checks.base import CallResult, TestOutcome
 from autograder.extract import extract, reference_use
 from autograder.sandbox import Limits, run_calls
 
@@ -348,10 +348,16 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
                 with ProcessPoolExecutor(min(workers, len(todo)), mp_context=ctx,
                                          initializer=_init_worker, initargs=(limits,)) as pool:
                     futures = [pool.submit(_work, item) for item in todo]
-                    for fut in as_completed(futures):
-                        i, js = fut.result()
-                        left.pop(i, None)
-                        finish(i, GradeRecord.from_json(js))
+                    try:
+                        for fut in as_completed(futures):
+                            i, js = fut.result()
+                            left.pop(i, None)
+                            finish(i, GradeRecord.from_json(js))
+                    except KeyboardInterrupt:  # stop now; the journal keeps what is done
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        for p in list(getattr(pool, "_processes", {}).values()):
+                            p.kill()
+                        raise
             except BrokenProcessPool:
                 # a worker died (killed from outside): grade what is left here, one by one
                 for i, t in sorted(left.items()):

@@ -112,6 +112,7 @@ def _histogram(totals, possible, assignment, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
     import numpy as np
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -121,6 +122,7 @@ def _histogram(totals, possible, assignment, path: Path) -> None:
     ax.set_ylabel("students")
     ax.set_title(f"{assignment}: {len(totals)} submission(s)")
     ax.set_xlim(-0.5, possible + 0.5)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -62,6 +62,25 @@ def measure(tasks, mode: str, workers: int) -> tuple[float, str]:
     return dt / len(tasks), level
 
 
+def roundtrip_ms(mode: str, n: int) -> float:
+    """Median wall time of one sandboxed check of a trivial function (fork, isolate, call, reply)."""
+    import statistics
+
+    from autograder.checks.base import Call
+    from autograder.sandbox import run_calls
+
+    os.environ["COURSEKIT_SANDBOX"] = mode
+    sandbox.shutdown()
+    run_calls("def f():\n    return 1\n", [Call("f")])  # start the zygote (not timed)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        run_calls("def f():\n    return 1\n", [Call("f")])
+        times.append(time.perf_counter() - t0)
+    sandbox.shutdown()
+    return 1000 * statistics.median(times)
+
+
 def measure_stock(k: int) -> float | None:
     """Seconds per submission of stock ``nbgrader autograde backprop`` on ``k`` submissions."""
     import subprocess
@@ -107,6 +126,13 @@ def main():
             rows[workers] = (iso, off, level)
             print(f"workers={workers}: isolation {level}: {iso:.3f} s/submission; "
                   f"isolation off: {off:.3f} s/submission ({n} submissions)")
+    n_rt = 20 if args.quick else 60
+    rt_iso, rt_off = roundtrip_ms("auto", n_rt), roundtrip_ms("none", n_rt)
+    print(f"one sandboxed check (trivial function): {rt_iso:.1f} ms isolated, {rt_off:.1f} ms not")
+    print("RESULT " + json.dumps({
+        "name": "one sandboxed check round trip (fork, isolate, call, reply)", "value": round(rt_iso, 2),
+        "unit": "ms", "baseline": round(rt_off, 2), "ratio": round(rt_iso / rt_off, 3),
+        "goal": "reported (median; baseline = same fork-server without isolation)", "met": None}))
     for workers, (iso, off, level) in rows.items():
         print("RESULT " + json.dumps({
             "name": f"grading with isolation ({level}), workers={workers}", "value": round(iso, 4),

@@ -9,24 +9,17 @@ Run from the repository root, then execute and validate:
 
 from __future__ import annotations
 
-import textwrap
+import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lecture_builder import LectureBuilder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lectures" / "01_svm.ipynb"
 
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(textwrap.dedent(text).strip("\n")))
-
-
-def code(text):
-    cells.append(new_code_cell(textwrap.dedent(text).strip("\n")))
+lecture = LectureBuilder()
+md, code, cells = lecture.md, lecture.code, lecture.cells
 
 
 # ----------------------------------------------------------------------------- title
@@ -533,12 +526,7 @@ md(r"""
 
 
 def main():
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nbformat.validate(nb)
-    OUT.write_text(nbformat.writes(nb), encoding="utf-8")
-    print(f"wrote {OUT} ({len(cells)} cells)")
+    lecture.write(OUT)
 
 
 if __name__ == "__main__":

@@ -10,21 +10,12 @@ tests/lectures_nn/test_worked_example.py recomputes them independently from the 
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lecture_builder import code_cell as code, md_cell as md, write_notebook  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "lectures" / "03_backpropagation.ipynb"
-
-
-def md(text):
-    return new_markdown_cell(textwrap.dedent(text).strip("\n"))
-
-
-def code(text):
-    return new_code_cell(textwrap.dedent(text).strip("\n"))
 
 
 cells = [
@@ -655,13 +646,7 @@ cells = [
 
 
 def main():
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nbformat.validate(nb)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, OUT)
-    print(f"wrote {OUT} ({len(nb.cells)} cells)")
+    write_notebook(cells, OUT)
 
 
 if __name__ == "__main__":

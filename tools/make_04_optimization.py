@@ -10,24 +10,16 @@ Run from the repository root, then execute and validate:
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lecture_builder import LectureBuilder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lectures" / "04_optimization.ipynb"
 
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(textwrap.dedent(text).strip("\n")))
-
-
-def code(text):
-    cells.append(new_code_cell(textwrap.dedent(text).strip("\n")))
+lecture = LectureBuilder()
+md, code, cells = lecture.md, lecture.code, lecture.cells
 
 
 # ----------------------------------------------------------------------------- title
@@ -674,12 +666,7 @@ print("panel callbacks without errors:", len(ERRORS) == 0)
 
 
 def main():
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, OUT)
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(cells)} cells)", file=sys.stderr)
+    lecture.write(OUT)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ in Rprop, ...) the message names that bug.
 from __future__ import annotations
 
 import inspect
-import math
 
 import numpy as np
 

@@ -7,8 +7,6 @@ repository's own ``autograder/`` gradebook or folders.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 

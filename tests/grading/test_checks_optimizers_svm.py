@@ -7,8 +7,6 @@ import pytest
 
 from autograder.checks import checks_for, reference_source
 from autograder.checks.base import CallResult, to_plain
-from autograder.checks import optimizers as O
-from autograder.checks import svm as S
 
 
 def _run(check, fn, seed=11):

@@ -7,7 +7,6 @@ honest part), and per test with the attacker's code for one or more functions.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
