@@ -207,7 +207,9 @@ def _syntax_error(src: str) -> str:
 
 
 def _strip_imports(src: str, prefixes=("autograder", "coursekit")) -> str:
-    """Given code minus imports of the grader's own packages (not importable in the sandbox)."""
+    """Given code minus imports of the grader's own packages (not importable in the sandbox);
+    the names they bound (``self_check``, ...) become no-op functions, so a student's extra
+    call of a self-check is harmless."""
     try:
         tree = ast.parse(src)
     except SyntaxError:
@@ -220,9 +222,11 @@ def _strip_imports(src: str, prefixes=("autograder", "coursekit")) -> str:
         elif isinstance(node, ast.ImportFrom):
             mods = [node.module or ""]
         if mods and all(m.split(".")[0] in prefixes for m in mods):
+            names = [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+            stub = " = ".join(names + ["(lambda *_a, **_k: None)"]) if names else "pass"
             for ln in range(node.lineno - 1, node.end_lineno):
                 ind = len(lines[ln]) - len(lines[ln].lstrip())
-                lines[ln] = lines[ln][:ind] + "pass" if ln == node.lineno - 1 else ""
+                lines[ln] = lines[ln][:ind] + stub if ln == node.lineno - 1 else ""
     return "\n".join(lines)
 
 

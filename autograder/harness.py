@@ -440,6 +440,7 @@ def _child(setup, rfd, ack_w, res_w, out_w):
         del data
         os.write(ack_w, b"A")
         os.close(ack_w)
+        _c().prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG: die with the zygote
         os.setsid()
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)

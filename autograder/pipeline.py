@@ -27,8 +27,10 @@ from autograder.sandbox import Limits, run_calls
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
            "hash_files", "read_journal"]
 
-_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "cpu-limit", "memory": "memory-limit",
+# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop)
+_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory",
                 "crashed": "crashed", "output_limit": "output-limit"}
+_FLAG_ALIASES = {"cpu": "timeout", "output_limit": "output-limit", "refused": "reference-implementation"}
 
 
 @dataclass
@@ -141,6 +143,8 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         overrides = {name: reference_source(task.assignment, name) for name in check.overrides}
         info = {}
         results = run_calls(ext.chunks, calls, limits, overrides, info=info)
+        if info.get("load_error"):
+            state.setdefault("load_errors", []).append(info["load_error"])
         if not info.get("loaded") and results and results[0].status in ("timeout", "cpu", "memory", "output_limit"):
             state["load_fate"] = (results[0].status, results[0].error + " while running the notebook's top-level code")
             results = [CallResult(status=r.status, error=state["load_fate"][1], stdout=r.stdout) for r in results]
@@ -148,7 +152,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         return _zero(check, f"{f} was not graded: your code imported the course's reference "
                             "implementation (coursekit).", ["reference-implementation"])
     outcome = check.judge(calls, results)
-    flags = list(outcome.flags)
+    flags = list(dict.fromkeys(_FLAG_ALIASES.get(f, f) for f in outcome.flags))
     for r in results:
         flag = _LIMIT_FLAGS.get(r.status)
         if flag and flag not in flags:
@@ -193,6 +197,8 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
             flags = sorted({fl for o in outcomes for fl in o.flags if fl != "missing"})
             rec = GradeRecord(task.assignment, task.student, "graded", outcomes=outcomes,
                               flags=flags, notes=list(ext.notes))
+            for err in dict.fromkeys(state.get("load_errors", [])):
+                rec.notes.append(_one_line(f"the notebook's top-level code raised {err}"))
             if any("grader-error" in o.flags for o in outcomes):
                 rec.notes.append("grader error on some tests (see messages)")
     except Exception as exc:
@@ -354,9 +360,10 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
                             left.pop(i, None)
                             finish(i, GradeRecord.from_json(js))
                     except KeyboardInterrupt:  # stop now; the journal keeps what is done
+                        procs = list((getattr(pool, "_processes", None) or {}).values())
                         pool.shutdown(wait=False, cancel_futures=True)
-                        for p in list(getattr(pool, "_processes", {}).values()):
-                            p.kill()
+                        for proc in procs:
+                            proc.kill()
                         raise
             except BrokenProcessPool:
                 # a worker died (killed from outside): grade what is left here, one by one

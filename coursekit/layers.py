@@ -346,10 +346,15 @@ class Sequential:
         self.layers = list(layers)
 
     # ---- passes
-    def forward(self, x):
-        """x (N, D) → output of the last layer; every layer caches what backward needs."""
-        if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2 and np.isfinite(x.sum()):
-            out = x  # fast path: a finite sum means every entry is finite (one pass, no temporary)
+    def forward(self, x, check=True):
+        """x (N, D) → output of the last layer; every layer caches what backward needs.
+
+        ``check=False`` skips the scan of x for NaN/inf (dtype and shape are still
+        checked): :func:`coursekit.train.fit` validates the whole data set once and then
+        passes its minibatches unchecked.
+        """
+        if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2 and (not check or _finite_sum(x)):
+            out = x  # fast path
         else:
             out = as_float_array(x, "x", ndim=2)
         for layer in self.layers:
@@ -460,6 +465,15 @@ class Sequential:
     def __repr__(self):
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + f"\n)  # {self.n_params:,} parameters"
+
+
+def _finite_sum(x):
+    """True if Σx is finite, which implies every entry is (one pass, no temporary array).
+
+    False can also mean the sum overflowed; the caller then does the full check.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(x.sum()))
 
 
 def _check_count(value, name):

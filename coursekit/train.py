@@ -137,7 +137,8 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
     n = X.shape[0]
     batch_size = min(batch_size, n)
     rng = np.random.default_rng(seed)
-    backward_kw = {"input_grad": False} if _accepts_input_grad(model) else {}
+    backward_kw = {"input_grad": False} if _accepts(model.backward, "input_grad") else {}
+    forward_kw = {"check": False} if _accepts(model.forward, "check") else {}  # X was validated above
     history = History()
     k = 0
 
@@ -155,7 +156,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
                 xb, yb = X[idx], y[idx]
             if schedule is not None:
                 optimizer.lr = _check_lr(schedule(k), k)
-            out = model.forward(xb)
+            out = model.forward(xb, **forward_kw)
             batch_loss, dout = loss_fn(out, yb)
             model.backward(dout, **backward_kw)
             optimizer.step(model.parameters(), model.gradients())
@@ -171,7 +172,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
             history.train_accuracy.append(correct / n)
         postfix = {"loss": f"{history.train_loss[-1]:.4f}"}
         if have_val:
-            out = model.forward(X_val)
+            out = model.forward(X_val, **forward_kw)
             vloss, _ = loss_fn(out, y_val)
             history.val_loss.append(float(vloss))
             postfix["val_loss"] = f"{history.val_loss[-1]:.4f}"
@@ -191,12 +192,12 @@ def _flat(y):
     return y[:, 0] if (y.ndim == 2 and y.shape[1] == 1) else y
 
 
-def _accepts_input_grad(model):
-    """Whether ``model.backward`` takes ``input_grad`` (Sequential does: skip the unused dx)."""
+def _accepts(method, keyword):
+    """Whether ``method`` takes ``keyword`` (Sequential's forward(check=) and backward(input_grad=))."""
     import inspect
 
     try:
-        return "input_grad" in inspect.signature(model.backward).parameters
+        return keyword in inspect.signature(method).parameters
     except (TypeError, ValueError):
         return False
 

@@ -56,3 +56,20 @@ def test_layer_backward_checks_dout_shape():
     soft.forward(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"^dout: expected shape \(4, 2\)"):
         soft.backward(np.ones((4, 3)))
+
+
+def test_finiteness_check_can_be_skipped_only_explicitly():
+    from coursekit.losses import MSELoss
+    from coursekit.optim import GD
+    from coursekit.train import fit
+
+    model = L.Sequential(L.Linear(2, 1, rng=0))
+    bad = np.array([[np.nan, 1.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^x: expected finite values"):
+        model.forward(bad)
+    out = model.forward(bad, check=False)  # fit's inner loop: the data were validated once
+    assert np.isnan(out[0, 0]) and np.isfinite(out[1, 0])
+    with pytest.raises(ValueError, match=r"^X: expected finite values"):
+        fit(model, MSELoss(), bad, np.zeros(2), GD(0.1), progress=False)
+    big = np.array([[1e308, 1e308]])  # the sum overflows, the entries are finite: still accepted
+    assert model.forward(big).shape == (1, 1)

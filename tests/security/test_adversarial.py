@@ -359,8 +359,8 @@ def test_reference_use_is_flagged(graded):
 
 def test_limits_are_flagged(graded):
     records = graded[0]
-    assert {"cpu-limit", "timeout"} & set(records["infinite_loop"].flags)
-    assert "memory-limit" in records["memory_bomb"].flags
+    assert "timeout" in records["infinite_loop"].flags
+    assert "memory" in records["memory_bomb"].flags
     assert "output-limit" in records["output_flood"].flags
     assert "crashed" in records["os_exit"].flags and "crashed" in records["sigkill_self"].flags
 

@@ -171,6 +171,9 @@ CASES = {
     "no_notebook": (_no_notebook, "failed", None, "no notebook"),
     "top_level_loop": (_top_level_loop(), "graded", _zero(*FULL), None),
     "edited_given_cell": (_edited_given_cell(), "graded", FULL, None),
+    "self_check_in_solution": (make_notebook({"sigmoid_backward": reference_solutions()["sigmoid_backward"]
+                                              + "\n\nself_check('sigmoid_backward', sigmoid_backward)\n"}),
+                               "graded", FULL, None),
 }
 
 
@@ -226,3 +229,8 @@ def test_summary_lists_failures_with_reasons(graded):
     for name in failed:
         assert name in text
     assert "test_linear_backward" in text
+
+
+def test_self_check_calls_are_harmless(graded):
+    rec = graded[0]["self_check_in_solution"]
+    assert not rec.notes  # no "top-level code raised NameError" either

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from course_factory import FULL, make_course, scores, tasks_for
+from course_factory import FULL, make_course, reference_solutions, scores, tasks_for
 from autograder.pipeline import GradeRecord, grade_all, read_journal
 
 pytestmark = pytest.mark.timeout(600)
@@ -27,17 +27,22 @@ BUGS = {
 }
 
 
+# every submission sleeps 20 ms at top level (per check): the killed run cannot finish first
+_SLOW_TANH = reference_solutions()["tanh_backward"] + "\n\nimport time\ntime.sleep(0.02)\n"
+
+
 def _students(n):
     out = {}
     for i in range(n):
         bug = list(BUGS)[i % (len(BUGS) + 1)] if i % (len(BUGS) + 1) < len(BUGS) else None
         out[f"s{i:02d}"] = {bug: BUGS[bug]} if bug else {}
+        out[f"s{i:02d}"]["tanh_backward"] = _SLOW_TANH
     return out
 
 
 def _expected(spec):
     exp = dict(FULL)
-    exp.update({f: 0.0 for f in spec})
+    exp.update({f: 0.0 for f in spec if f in BUGS or spec[f] != _SLOW_TANH})
     return exp
 
 
@@ -145,3 +150,22 @@ def test_workers_two_equals_workers_one(tmp_path, limits):
     by = {r.student: r for r in two}
     assert scores(by["looper"]) == _expected({"tanh_backward": 0})
     assert by["broken"].status == "failed"
+
+
+def test_journal_regrades_only_changed_submissions(tmp_path, limits):
+    import nbformat
+    from course_factory import make_notebook
+
+    specs = {"amy": {}, "ben": {}, "cal": {"relu_backward": BUGS["relu_backward"]}}
+    course = make_course(tmp_path, specs)
+    journal = tmp_path / "j.jsonl"
+    first = {r.student: r for r in grade_all(tasks_for(course), journal=journal, progress=False, limits=limits)}
+    assert scores(first["cal"]) == _expected({"relu_backward": 0})
+    # cal fixes the bug and resubmits; amy's and ben's files are untouched
+    nbformat.write(make_notebook(), str(course / "submitted" / "cal" / "backprop" / "backprop.ipynb"))
+    again = {r.student: r for r in grade_all(tasks_for(course), journal=journal, progress=False, limits=limits)}
+    assert scores(again["cal"]) == FULL
+    assert again["cal"].submission_files != first["cal"].submission_files
+    for s in ("amy", "ben"):
+        assert again[s].to_dict() == first[s].to_dict()  # taken from the journal, not regraded
+    assert read_journal(journal)["backprop/cal"].to_dict() == again["cal"].to_dict()

@@ -167,3 +167,22 @@ def test_filesystem_network_and_user_isolation(limits, isolated, tmp_path):
     assert not (tmp_path / "evil").exists()
     if isolated == "full":
         assert values[10] == (65534, 65534)
+
+
+def test_harness_runs_a_functional_step_trajectory(limits):
+    code = textwrap.dedent("""
+        def momentum_step(x, g, state, lr, beta):
+            v = 0 * x if state is None else state
+            v = beta * v - lr * g
+            return x + v, v
+    """)
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    c = np.array([0.5, 1.0])
+    res = run_calls(code, [Call("momentum_step", (np.ones(2), A, c, 4, 0.1, 0.9), harness="step_trajectory")], limits)
+    assert res[0].status == "ok", res[0].error
+    x, v, expected = np.ones(2), np.zeros(2), [np.ones(2)]
+    for _ in range(4):
+        v = 0.9 * v - 0.1 * (A @ (x - c))
+        x = x + v
+        expected.append(x.copy())
+    np.testing.assert_allclose(res[0].value, np.array(expected), rtol=0, atol=1e-15)
