@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -159,6 +160,7 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=None)
     ap.add_argument("--threads", type=int, default=None,
                     help="limit numpy's BLAS (and torch) to this many threads (default: BLAS default)")
+    ap.add_argument("--torch-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     repeats = max(30, args.repeats or (30 if args.quick else 60))
     warmup = 5
@@ -169,10 +171,21 @@ def main(argv=None):
         threadpool_limits(limits=args.threads, user_api="blas")
     threads = blas_threads()
     x, y = make_data()
+    if args.torch_only:  # the child process of the torch measurement (see below)
+        tstep, tver = torch_step_fn(x, y, threads)
+        if tstep is None:
+            print("TORCH null")
+            return 0
+        for _ in range(warmup):
+            tstep()
+        ts = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            tstep()
+            ts.append(time.perf_counter() - t0)
+        print("TORCH " + json.dumps({"median": float(np.median(ts)), "version": tver}))
+        return 0
     fns = {"coursekit": coursekit_step_fn(x, y), "numpy": numpy_step_fn(x, y), "gemm": gemm_fn(x, y)}
-    tstep, tver = torch_step_fn(x, y, threads)
-    if tstep is not None:
-        fns["torch"] = tstep
 
     for f in fns.values():
         for _ in range(warmup):
@@ -184,6 +197,18 @@ def main(argv=None):
             f()
             times[k].append(time.perf_counter() - t0)
     med = {k: float(np.median(v)) for k, v in times.items()}
+    # PyTorch is timed in its own process, after the numpy rounds: its OpenMP threads keep
+    # spinning for a while after each op (KMP_BLOCKTIME ≈ 200 ms) and would steal the cores
+    # from numpy's BLAS if the two were interleaved in one process.
+    cmd = [sys.executable, __file__, "--torch-only", "--repeats", str(repeats)]
+    if args.threads is not None:
+        cmd += ["--threads", str(args.threads)]
+    child = subprocess.run(cmd, capture_output=True, text=True)
+    tver = None
+    for line in child.stdout.splitlines():
+        if line.startswith("TORCH ") and line != "TORCH null":
+            info = json.loads(line[len("TORCH "):])
+            med["torch"], tver = info["median"], info["version"]
 
     gflops = {k: FLOPS / med[k] / 1e9 for k in med}
     print(f"MLP {D}-{H}-{C} ReLU, batch {N}, float64, one SGD step; {repeats} repeats, median; "

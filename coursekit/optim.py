@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.linalg.blas import daxpy as _daxpy
 
 from coursekit._validate import check_in_range, check_positive
 
@@ -99,24 +98,20 @@ class GD(Optimizer):
 
     def __init__(self, lr=0.1):
         super().__init__(lr)
+        self._scratch = {}
 
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
-            _axpy(-self.lr, np.asarray(g, dtype=np.float64), params[k])
-
-
-def _axpy(a, x, y):
-    """``y += a·x`` in place, in one pass (BLAS daxpy) when both are contiguous float64.
-
-    ``y -= lr * g`` would first build the temporary ``lr * g``: on a 784×512 layer that
-    doubles the memory traffic of the update.
-    """
-    if (y.dtype == np.float64 and x.dtype == np.float64 and y.flags.c_contiguous
-            and x.flags.c_contiguous and y.size == x.size and y.size > 0):
-        _daxpy(x.ravel(), y.ravel(), a=a)  # ravel of a contiguous array is a view: y updates in place
-    else:
-        y += a * x
+            g = np.asarray(g, dtype=np.float64)
+            # η∇ into a per-key scratch array, then subtract in place: no temporary array (and
+            # its page faults) per step. (A BLAS daxpy would be one pass, but scipy's BLAS is a
+            # second thread pool that competes with numpy's for the cores.)
+            buf = self._scratch.get(k)
+            if buf is None or buf.shape != g.shape:
+                buf = self._scratch[k] = np.empty_like(g)
+            np.multiply(g, self.lr, out=buf)
+            params[k] -= buf
 
 
 class Momentum(Optimizer):
