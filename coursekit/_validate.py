@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_same_shape", "check_labels", "check_positive", "check_in_range"]
+__all__ = ["as_float_array", "check_same_shape", "check_labels", "check_positive", "check_in_range", "check_int"]
 
 
 def as_float_array(a, name, ndim=None, allow_nonfinite=False, copy=False):
@@ -93,4 +93,15 @@ def check_in_range(value, name, low, high, low_inclusive=True, high_inclusive=Fa
         lb = "[" if low_inclusive else "("
         hb = "]" if high_inclusive else ")"
         raise ValueError(f"{name}: expected a number in {lb}{low}, {high}{hb}, got {value!r}")
+    return v
+
+
+def check_int(value, name, low=1, high=None):
+    """Validate an integer hyperparameter in [low, high] (bools refused) and return it as int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
+    v = int(value)
+    if v < low or (high is not None and v > high):
+        rng = f"≥ {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name}: expected an integer {rng}, got {value!r}")
     return v

@@ -39,7 +39,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from coursekit._validate import as_float_array, check_positive
-from coursekit.functional import hinge_loss
+from coursekit.functional import hinge_loss, sigmoid_forward
 
 __all__ = [
     "linear_kernel",
@@ -817,7 +817,7 @@ class LogisticRegression(_Estimator):
         it = 0
         for it in range(1, max_iter + 1):
             f = Xa @ theta
-            s_neg = _sigmoid(-ypm * f)  # σ(−y f)
+            s_neg = sigmoid_forward(-ypm * f)  # σ(−y f)
             grad = reg * theta - C * (Xa.T @ (ypm * s_neg))
             if np.abs(grad).max() <= tol:
                 break
@@ -852,14 +852,6 @@ class LogisticRegression(_Estimator):
 
     def predict_proba(self, X):
         """(m, 2): columns P(classes_[0] | x), P(classes_[1] | x) = σ(f(x))."""
-        p1 = _sigmoid(self.decision_function(X))
+        p1 = sigmoid_forward(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
-
-def _sigmoid(z):
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out

@@ -21,14 +21,13 @@ curve.
 from __future__ import annotations
 
 import functools
-import numbers
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from coursekit import functional as F
-from coursekit._validate import check_positive
+from coursekit._validate import check_int, check_positive
 from coursekit.layers import Linear, ReLU, Sequential, Sigmoid, Softplus, Tanh
 from coursekit.optim import GD
 from coursekit.widgets.panel import Panel
@@ -54,16 +53,6 @@ DATASETS = {
 ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus}
 #: A weight larger than this in absolute value counts as divergence (training stops).
 _DIVERGED = 1e6
-
-
-def _check_int(value, name, low=1, high=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
-    v = int(value)
-    if v < low or (high is not None and v > high):
-        rng = f"≥ {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name}: expected an integer {rng}, got {value!r}")
-    return v
 
 
 def _check_choice(value, name, choices):
@@ -95,15 +84,15 @@ def playground_data(dataset="XOR", seed=0):
         Seed of the data generator (:mod:`coursekit.datasets`).
     """
     _check_choice(dataset, "dataset", DATASETS)
-    seed = _check_int(seed, "seed", low=0)
+    seed = check_int(seed, "seed", low=0)
     return _cached_data(dataset, seed)
 
 
 def make_playground_model(hidden_units=4, activation="tanh", seed=0):
     """``Sequential(Linear(2, N_H), g, Linear(N_H, 2))`` with seeded uniform ±√(3/fan_in) init."""
-    hidden_units = _check_int(hidden_units, "hidden_units", low=1, high=256)
+    hidden_units = check_int(hidden_units, "hidden_units", low=1, high=256)
     _check_choice(activation, "activation", ACTIVATIONS)
-    seed = _check_int(seed, "seed", low=0)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     return Sequential(
         Linear(2, hidden_units, rng=rng),
@@ -145,8 +134,8 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
     """
     X, y = playground_data(dataset, seed)
     lr = check_positive(lr, "lr")
-    epochs = _check_int(epochs, "epochs", low=1, high=100_000)
-    grid = _check_int(grid, "grid", low=2, high=1000)
+    epochs = check_int(epochs, "epochs", low=1, high=100_000)
+    grid = check_int(grid, "grid", low=2, high=1000)
     model = make_playground_model(hidden_units, activation, seed)
     opt = GD(lr=lr)
     params, grads = model.parameters(), model.gradients()

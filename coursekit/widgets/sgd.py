@@ -23,12 +23,11 @@ the loss contours and the loss curve.
 from __future__ import annotations
 
 import functools
-import numbers
 
 import ipywidgets as widgets
 import numpy as np
 
-from coursekit._validate import as_float_array, check_positive
+from coursekit._validate import as_float_array, check_int, check_positive
 from coursekit.widgets.panel import Panel
 
 __all__ = [
@@ -55,16 +54,6 @@ BATCH_SIZES = tuple(2 ** k for k in range(0, 13))
 _DIVERGED = 1e6
 
 
-def _check_int(value, name, low=1, high=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
-    v = int(value)
-    if v < low or (high is not None and v > high):
-        rng = f"≥ {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name}: expected an integer {rng}, got {value!r}")
-    return v
-
-
 @functools.lru_cache(maxsize=4)
 def _cached_data(n, seed):
     from coursekit.datasets import linear_regression
@@ -86,7 +75,7 @@ def regression_data(n=N_POINTS, seed=0):
     x : (n,) float64 read-only
     y : (n,) float64 read-only, y = β₀ + β₁x + noise
     """
-    return _cached_data(_check_int(n, "n", low=2), _check_int(seed, "seed", low=0))
+    return _cached_data(check_int(n, "n", low=2), check_int(seed, "seed", low=0))
 
 
 def _xy(x, y):
@@ -163,9 +152,9 @@ def gradient_estimates(beta, batch_size, n_draws, seed=0, x=None, y=None):
     beta = _beta(beta)
     x, y = _xy(x, y)
     n = x.shape[0]
-    batch_size = _check_int(batch_size, "batch_size", low=1, high=n)
-    n_draws = _check_int(n_draws, "n_draws", low=1)
-    rng = np.random.default_rng(_check_int(seed, "seed", low=0))
+    batch_size = check_int(batch_size, "batch_size", low=1, high=n)
+    n_draws = check_int(n_draws, "n_draws", low=1)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     g = np.empty((n_draws, 2))
     for k in range(n_draws):
         idx = _draw_batch(rng, n, batch_size)
@@ -226,12 +215,12 @@ def simulate_sgd(batch_size=32, lr=0.05, n_steps=200, seed=0, beta_init=(-2.0, -
         ``batch_size``, ``lr``, ``n_steps``, ``seed``, ``quad`` = (M, b, c) with
         L(β) = c − 2bᵀβ + βᵀMβ (for drawing contours).
     """
-    x, y = regression_data(seed=_check_int(data_seed, "data_seed", low=0))
+    x, y = regression_data(seed=check_int(data_seed, "data_seed", low=0))
     n = x.shape[0]
-    batch_size = _check_int(batch_size, "batch_size", low=1, high=n)
+    batch_size = check_int(batch_size, "batch_size", low=1, high=n)
     lr = check_positive(lr, "lr")
-    n_steps = _check_int(n_steps, "n_steps", low=1)
-    seed = _check_int(seed, "seed", low=0)
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    seed = check_int(seed, "seed", low=0)
     beta = _beta(beta_init).copy()
     M, bvec, c, beta_star, loss_star = _moments(data_seed)
     rng = np.random.default_rng(seed)
@@ -338,8 +327,8 @@ class SGDPanel(Panel):
         if batch_size not in BATCH_SIZES:
             raise ValueError(f"batch_size: expected one of {BATCH_SIZES}, got {batch_size!r}")
         lr = check_positive(lr, "lr")
-        n_steps = _check_int(n_steps, "n_steps", low=1)
-        seed = _check_int(seed, "seed", low=0)
+        n_steps = check_int(n_steps, "n_steps", low=1)
+        seed = check_int(seed, "seed", low=0)
         controls = {
             "batch_size": widgets.SelectionSlider(options=list(BATCH_SIZES), value=batch_size,
                                                   description="batch size", continuous_update=False),
