@@ -160,8 +160,36 @@ class SoftmaxCrossEntropyLoss(Loss):
     Stable for |logits| ≥ 1000 (log-sum-exp). The network ends in a Linear layer.
     """
 
+    _rows = np.arange(0)  # cached row indices 0..N−1 of the fast path (per instance once set)
+
     def __call__(self, logits, y):
+        # Fast path for what a training loop passes (float64 logits, integer labels, all
+        # valid): the same arithmetic as :func:`coursekit.functional.softmax_cross_entropy`
+        # with one validation pass and in-place updates of the fresh temporaries. Anything
+        # else (including every invalid input, for its error message) goes through F.
+        if (type(logits) is np.ndarray and logits.dtype == np.float64 and logits.ndim == 2
+                and type(y) is np.ndarray and y.dtype.kind in "iu" and y.ndim == 1
+                and y.shape[0] == logits.shape[0] and y.size and logits.shape[1]):
+            n, c = logits.shape
+            with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+                finite = np.isfinite(logits.sum())
+            if finite and y.min() >= 0 and y.max() < c:
+                return self._fast(logits, y, n)
         return F.softmax_cross_entropy(logits, y)
+
+    def _fast(self, logits, y, n):
+        rows = self._rows
+        if rows.shape[0] != n:
+            rows = self._rows = np.arange(n)
+        with np.errstate(under="ignore"):
+            shifted = logits - logits.max(axis=1, keepdims=True)
+            lse = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            logp = np.subtract(shifted, lse, out=shifted)  # log softmax
+            loss = float(-logp[rows, y].sum() / n)
+            dlogits = np.exp(logp, out=logp)
+        dlogits[rows, y] -= 1.0
+        dlogits /= n
+        return loss, dlogits
 
     def predict(self, out):
         return np.asarray(out).argmax(axis=1)
