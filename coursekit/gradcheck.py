@@ -545,13 +545,7 @@ def check_vjp(
             f"got {type(backward_outputs).__name__}"
         )
     names = list(backward_outputs) if wrt is None else list(wrt)
-    inputs = dict(inputs)
-    for n in names:
-        if n not in inputs:
-            raise ValueError(f"backward_outputs: {n!r} is not one of the inputs {sorted(inputs)}")
-        inputs[n] = require_float64(inputs[n], n)
-    if dout is not None:
-        dout = require_float64(dout, "dout")
+    inputs, dout = _prepare_inputs(inputs, names, dout)
     analytic = {n: require_float64(backward_outputs[n], f"backward_outputs[{n!r}]") for n in names}
     kink_map = _normalize_kinks(kinks, names)
     numerical = numerical_vjp(forward, inputs, dout, wrt=names, h=h)
@@ -627,13 +621,7 @@ def check_directional(
     """
     rng = np.random.default_rng(rng)
     names = list(backward_outputs)
-    inputs = dict(inputs)
-    for n in names:
-        if n not in inputs:
-            raise ValueError(f"backward_outputs: {n!r} is not one of the inputs {sorted(inputs)}")
-        inputs[n] = require_float64(inputs[n], n)
-    if dout is not None:
-        dout = require_float64(dout, "dout")
+    inputs, dout = _prepare_inputs(inputs, names, dout)
     rows = []
     for n in names:
         a = require_float64(backward_outputs[n], f"backward_outputs[{n!r}]")
@@ -672,3 +660,15 @@ def check_directional(
         rows.append(OutputCheck(n, tuple(x.shape), worst[0], None, bool(worst[0] <= tol), tol,
                                 worst[1], worst[2], mode="directional"))
     return GradcheckReport(rows)
+
+
+def _prepare_inputs(inputs, names, dout):
+    """Copy the inputs dict, check every checked name is an input, require float64 throughout."""
+    inputs = dict(inputs)
+    for n in names:
+        if n not in inputs:
+            raise ValueError(f"backward_outputs: {n!r} is not one of the inputs {sorted(inputs)}")
+        inputs[n] = require_float64(inputs[n], n)
+    if dout is not None:
+        dout = require_float64(dout, "dout")
+    return inputs, dout

@@ -646,7 +646,27 @@ class _ActivationCheck(_BackpropCheck):
         return {"dz": _Expected("dz", num["z"], closed, atol["z"], self._n_batch(call), cands, self._kinks(z))}
 
 
-class SigmoidBackwardCheck(_ActivationCheck):
+class _SaturatingActivationCheck(_ActivationCheck):
+    """An activation whose last case has saturated units: |z| from ``saturation_low`` up to 800,
+    with a few entries beyond 711 where e^(±z) overflows float64."""
+
+    saturation_low = 20.0
+
+    def _shape_cases(self, rng):
+        return super()._shape_cases(rng) + [((4, 6), "large |z| (saturated units, |z| up to 800)", 1.0)]
+
+    def _cases(self, rng):
+        cases = super()._cases(rng)
+        case, (dout, z) = cases[-1]
+        z = np.sign(rng.standard_normal(z.shape)) * rng.uniform(self.saturation_low, 800.0, size=z.shape)
+        z[0, :3] = [0.5, -1.0, 2.0]
+        z[1, :3] = -rng.uniform(711.0, 800.0, size=3)  # e^(±z) overflows here
+        z[2, :3] = rng.uniform(711.0, 800.0, size=3)
+        cases[-1] = (case, (dout, z))
+        return cases
+
+
+class SigmoidBackwardCheck(_SaturatingActivationCheck):
     """``sigmoid_backward(dout, z) -> dz = dout · σ(z)(1 − σ(z))``."""
 
     function = "sigmoid_backward"
@@ -654,25 +674,14 @@ class SigmoidBackwardCheck(_ActivationCheck):
     backward = staticmethod(F.sigmoid_backward)
     unstable_hint = "an unstable exponent: compute σ(z) without overflow and use σ(z)(1 − σ(z))"
 
-    def _shape_cases(self, rng):
-        return super()._shape_cases(rng) + [((4, 6), "large |z| (saturated units, |z| up to 800)", 1.0)]
-
-    def _cases(self, rng):
-        cases = super()._cases(rng)
-        case, (dout, z) = cases[-1]
-        z = np.sign(rng.standard_normal(z.shape)) * rng.uniform(20.0, 800.0, size=z.shape)
-        z[0, :3] = [0.5, -1.0, 2.0]
-        z[1, :3] = -rng.uniform(711.0, 800.0, size=3)  # e^(−z) overflows here
-        z[2, :3] = rng.uniform(711.0, 800.0, size=3)
-        cases[-1] = (case, (dout, z))
-        return cases
+    saturation_low = 20.0
 
     def _extra_candidates(self, dout, z):
         return [("z used as if it were σ(z): the backward gets the PRE-activation z, apply σ first",
                  dout * z * (1.0 - z))]
 
 
-class TanhBackwardCheck(_ActivationCheck):
+class TanhBackwardCheck(_SaturatingActivationCheck):
     """``tanh_backward(dout, z) -> dz = dout · (1 − tanh²(z))``."""
 
     function = "tanh_backward"
@@ -680,18 +689,7 @@ class TanhBackwardCheck(_ActivationCheck):
     backward = staticmethod(F.tanh_backward)
     unstable_hint = "an unstable exponent: use np.tanh(z) rather than a formula with e^z"
 
-    def _shape_cases(self, rng):
-        return super()._shape_cases(rng) + [((4, 6), "large |z| (saturated units, |z| up to 800)", 1.0)]
-
-    def _cases(self, rng):
-        cases = super()._cases(rng)
-        case, (dout, z) = cases[-1]
-        z = np.sign(rng.standard_normal(z.shape)) * rng.uniform(5.0, 800.0, size=z.shape)
-        z[0, :3] = [0.5, -1.0, 2.0]
-        z[1, :3] = -rng.uniform(711.0, 800.0, size=3)  # e^(±z) overflows here
-        z[2, :3] = rng.uniform(711.0, 800.0, size=3)
-        cases[-1] = (case, (dout, z))
-        return cases
+    saturation_low = 5.0
 
     def _extra_candidates(self, dout, z):
         return [
