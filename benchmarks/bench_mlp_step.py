@@ -3,7 +3,10 @@
 Times, in the same run and interleaved round by round (so machine noise hits all alike):
 
 * coursekit: ``Sequential(Linear, ReLU, Linear)`` forward, ``SoftmaxCrossEntropyLoss``,
-  backward, ``optim.GD.step(model.parameters(), model.gradients())``;
+  then ``model.sgd_step(δ, opt.lr)`` — backward with the GD update fused in, what
+  ``coursekit.train.fit`` does per minibatch with ``optim.GD``;
+* coursekit unfused (printed, no goal): backward, then
+  ``optim.GD.step(model.parameters(), model.gradients())``;
 * a hand-written numpy step with the same arithmetic (preallocated dW1, in-place update);
 * PyTorch on CPU (float64, same shapes, ``torch.set_num_threads`` = numpy's BLAS threads)
   when ``import torch`` works;
@@ -61,18 +64,24 @@ def make_data():
     return x, y
 
 
-def coursekit_step_fn(x, y):
+def coursekit_step_fn(x, y, fused=True):
     model = Sequential(Linear(D, H, init="he", rng=1), ReLU(), Linear(H, C, init="xavier", rng=2))
     loss = SoftmaxCrossEntropyLoss()
     opt = GD(lr=LR)
 
-    def step():  # what coursekit.train.fit does per minibatch (it validates the data once, up front)
+    def step():  # what coursekit.train.fit does per minibatch with a GD optimizer (it
+        # validates the data once, up front, and fuses the update into backward)
+        out = model.forward(x, check=False)
+        _, dout = loss(out, y)
+        model.sgd_step(dout, opt.lr)
+
+    def step_unfused():  # the same step spelled with contract C: backward, then opt.step
         out = model.forward(x, check=False)
         _, dout = loss(out, y)
         model.backward(dout, input_grad=False)
         opt.step(model.parameters(), model.gradients())
 
-    return step
+    return step if fused else step_unfused
 
 
 def numpy_step_fn(x, y):
@@ -185,7 +194,8 @@ def main(argv=None):
             ts.append(time.perf_counter() - t0)
         print("TORCH " + json.dumps({"median": float(np.median(ts)), "version": tver}))
         return 0
-    fns = {"coursekit": coursekit_step_fn(x, y), "numpy": numpy_step_fn(x, y), "gemm": gemm_fn(x, y)}
+    fns = {"coursekit": coursekit_step_fn(x, y), "unfused": coursekit_step_fn(x, y, fused=False),
+           "numpy": numpy_step_fn(x, y), "gemm": gemm_fn(x, y)}
 
     for f in fns.values():
         for _ in range(warmup):
@@ -215,6 +225,8 @@ def main(argv=None):
           f"BLAS threads {threads}; {FLOPS / 1e6:.1f} MFLOP in matmuls per step; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"  coursekit          {med['coursekit'] * 1e3:8.3f} ms/step   {gflops['coursekit']:6.1f} GFLOP/s")
+    print(f"  coursekit unfused  {med['unfused'] * 1e3:8.3f} ms/step   {gflops['unfused']:6.1f} GFLOP/s"
+          f"   (backward + GD.step: {100 * med['gemm'] / med['unfused']:.1f} % of GEMM)")
     print(f"  hand-written numpy {med['numpy'] * 1e3:8.3f} ms/step   {gflops['numpy']:6.1f} GFLOP/s")
     if "torch" in med:
         print(f"  PyTorch {tver:<10} {med['torch'] * 1e3:8.3f} ms/step   {gflops['torch']:6.1f} GFLOP/s")

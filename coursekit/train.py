@@ -8,7 +8,10 @@ every epoch with a generator seeded by ``seed`` (so a run is reproducible). Each
 
 The model is anything with ``forward``, ``backward``, ``parameters()`` and
 ``gradients()`` (a :class:`coursekit.layers.Sequential`); the optimizer anything with
-``step(params, grads)`` updating the arrays in place (contract C).
+``step(params, grads)`` updating the arrays in place (contract C). With a plain
+:class:`coursekit.optim.GD` and a model that has ``sgd_step`` (a Sequential), the last two
+calls are one, ``model.sgd_step(δ, optimizer.lr)``: the same update, fused into the backward
+pass (the weight gradients are then not kept; see :meth:`Sequential.sgd_step`).
 
 Learning-rate schedules: ``schedule`` is a callable ``k -> η`` of the global step
 counter k = 0, 1, 2, … (over all epochs). Before step k the loop sets
@@ -27,6 +30,7 @@ import numpy as np
 
 from coursekit._validate import as_float_array
 from coursekit.losses import get_loss
+from coursekit.optim import GD
 
 __all__ = ["History", "fit", "accuracy"]
 
@@ -139,6 +143,9 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
     rng = np.random.default_rng(seed)
     backward_kw = {"input_grad": False} if _accepts(model.backward, "input_grad") else {}
     forward_kw = {"check": False} if _accepts(model.forward, "check") else {}  # X was validated above
+    # Plain GD on a Sequential: the update is fused into the backward pass (same result; see
+    # Sequential.sgd_step). Any other optimizer (or a GD subclass) gets backward + step.
+    fused = type(optimizer) is GD and callable(getattr(model, "sgd_step", None))
     history = History()
     k = 0
 
@@ -158,8 +165,11 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
                 optimizer.lr = _check_lr(schedule(k), k)
             out = model.forward(xb, **forward_kw)
             batch_loss, dout = loss_fn(out, yb)
-            model.backward(dout, **backward_kw)
-            optimizer.step(model.parameters(), model.gradients())
+            if fused:
+                model.sgd_step(dout, optimizer.lr)
+            else:
+                model.backward(dout, **backward_kw)
+                optimizer.step(model.parameters(), model.gradients())
             batch_loss = float(batch_loss)
             history.step_loss.append(batch_loss)
             history.lr.append(float(getattr(optimizer, "lr", np.nan)))
