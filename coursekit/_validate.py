@@ -1,7 +1,9 @@
-"""Input validation shared by the public functions.
+"""Argument validation: the one module every public function checks its inputs with.
 
 Every error names the argument, what was expected and what was received, e.g.
-``ValueError: W: expected a 2-D array, got shape (3,)``.
+``ValueError: W: expected a 2-D array, got shape (3,)`` or
+``TypeError: seed: expected an integer, got str``. A wrong *type* raises ``TypeError``, a
+value of the right type outside the allowed set raises ``ValueError``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,23 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_same_shape", "check_labels", "check_positive", "check_in_range", "check_int"]
+__all__ = [
+    "as_float_array", "check_same_shape", "check_labels", "check_real", "check_positive",
+    "check_in_range", "check_int", "check_choice", "check_instance", "check_callable",
+    "check_methods",
+]
+
+
+def _all_finite(arr):
+    """Whether every entry of ``arr`` is finite, in one pass without a temporary array.
+
+    A finite sum implies finite entries (NaN and ±inf propagate); only when the sum is not
+    finite — a bad entry, or finite entries whose sum overflows — are the entries scanned.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(arr.sum()):
+            return True
+    return bool(np.all(np.isfinite(arr)))
 
 
 def as_float_array(a, name, ndim=None, allow_nonfinite=False, copy=False):
@@ -39,7 +57,7 @@ def as_float_array(a, name, ndim=None, allow_nonfinite=False, copy=False):
         arr = np.asarray(arr).view(np.ndarray)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
-    if not allow_nonfinite and arr.size and not np.all(np.isfinite(arr)):
+    if not allow_nonfinite and arr.size and not _all_finite(arr):
         raise ValueError(f"{name}: expected finite values, got NaN or inf")
     return arr
 
@@ -69,11 +87,23 @@ def check_labels(y, name, n_classes=None, n=None):
     return y_arr
 
 
-def check_positive(value, name, allow_zero=False, allow_inf=False):
-    """Validate a real hyperparameter > 0 (or ≥ 0) and return it as float."""
+def _real(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
-    v = float(value)
+    return float(value)
+
+
+def check_real(value, name):
+    """Validate a finite real number (bools refused) and return it as float."""
+    v = _real(value, name)
+    if not np.isfinite(v):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return v
+
+
+def check_positive(value, name, allow_zero=False, allow_inf=False):
+    """Validate a real hyperparameter > 0 (or ≥ 0) and return it as float."""
+    v = _real(value, name)
     if np.isnan(v) or (np.isinf(v) and not allow_inf):
         raise ValueError(f"{name}: expected a finite number, got {value!r}")
     if v < 0 or (v == 0 and not allow_zero):
@@ -84,9 +114,7 @@ def check_positive(value, name, allow_zero=False, allow_inf=False):
 
 def check_in_range(value, name, low, high, low_inclusive=True, high_inclusive=False):
     """Validate a real hyperparameter in an interval and return it as float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
-    v = float(value)
+    v = _real(value, name)
     ok_low = v >= low if low_inclusive else v > low
     ok_high = v <= high if high_inclusive else v < high
     if np.isnan(v) or not (ok_low and ok_high):
@@ -97,11 +125,47 @@ def check_in_range(value, name, low, high, low_inclusive=True, high_inclusive=Fa
 
 
 def check_int(value, name, low=1, high=None):
-    """Validate an integer hyperparameter in [low, high] (bools refused) and return it as int."""
+    """Validate an integer in [low, high] (``low=None``: no lower bound; bools refused); return an int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
     v = int(value)
-    if v < low or (high is not None and v > high):
-        rng = f"≥ {low}" if high is None else f"in [{low}, {high}]"
+    if (low is not None and v < low) or (high is not None and v > high):
+        if high is None:
+            rng = f"≥ {low}"
+        else:
+            rng = f"≤ {high}" if low is None else f"in [{low}, {high}]"
         raise ValueError(f"{name}: expected an integer {rng}, got {value!r}")
     return v
+
+
+def check_choice(value, name, choices):
+    """Validate that ``value`` is one of ``choices`` (e.g. the keys of a dict) and return it."""
+    try:
+        ok = value in choices
+    except TypeError:  # an unhashable value cannot be a dict key
+        ok = False
+    if not ok:
+        raise ValueError(f"{name}: expected one of {list(choices)}, got {value!r}")
+    return value
+
+
+def check_instance(value, name, types, expected):
+    """Validate ``isinstance(value, types)``; ``expected`` describes it ("a dict name -> array")."""
+    if not isinstance(value, types):
+        raise TypeError(f"{name}: expected {expected}, got {type(value).__name__}")
+    return value
+
+
+def check_callable(value, name, expected):
+    """Validate that ``value`` is callable; ``expected`` describes it ("a callable k -> η")."""
+    if not callable(value):
+        raise TypeError(f"{name}: expected {expected}, got {type(value).__name__}")
+    return value
+
+
+def check_methods(obj, name, methods, expected):
+    """Validate that ``obj`` has every method in ``methods`` (duck typing), naming the first missing one."""
+    for m in methods:
+        if not callable(getattr(obj, m, None)):
+            raise TypeError(f"{name}: expected {expected}, got {type(obj).__name__} (no {m})")
+    return obj

@@ -11,6 +11,8 @@ import numbers
 
 import numpy as np
 
+from coursekit._validate import check_choice, check_in_range, check_int, check_positive, check_real
+
 __all__ = ["blobs", "xor", "circles", "moons", "spirals", "linear_regression", "digits", "spoiler"]
 
 
@@ -28,10 +30,10 @@ def blobs(n=200, centers=2, noise=1.0, seed=0, radius=3.0):
     -------
     X : (n, 2) float64, y : (n,) int64 in 0..K−1
     """
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
-        k = _check_n(centers, "centers")
+        k = check_int(centers, "centers", low=1)
         ang = 2 * np.pi * np.arange(k) / k
         C = float(radius) * np.column_stack([np.cos(ang), np.sin(ang)])
     else:
@@ -39,7 +41,7 @@ def blobs(n=200, centers=2, noise=1.0, seed=0, radius=3.0):
         if C.ndim != 2 or C.shape[1] != 2 or C.shape[0] < 1:
             raise ValueError(f"centers: expected an int or an array of shape (K, 2), got shape {C.shape}")
         k = C.shape[0]
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     y = _balanced_labels(n, k)
     X = C[y] + noise * rng.standard_normal((n, 2))
     return _shuffled(X, y, rng)
@@ -51,9 +53,9 @@ def xor(n=200, noise=0.25, seed=0):
     (−1,−1) and (1,1) are class 0, (−1,1) and (1,−1) class 1 — no single line separates
     them. ``noise`` is the standard deviation around each corner.
     """
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     corner = _balanced_labels(n, 4)
     signs = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
     X = signs[corner] + noise * rng.standard_normal((n, 2))
@@ -63,23 +65,22 @@ def xor(n=200, noise=0.25, seed=0):
 
 def circles(n=200, noise=0.1, factor=0.5, seed=0):
     """Two concentric circles: radius 1 is class 0, radius ``factor`` (0 < factor < 1) class 1."""
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
-    if not (isinstance(factor, numbers.Real) and 0 < factor < 1):
-        raise ValueError(f"factor: expected a number in (0, 1), got {factor!r}")
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    factor = check_in_range(factor, "factor", 0.0, 1.0, low_inclusive=False)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     y = _balanced_labels(n, 2)
     t = rng.uniform(0, 2 * np.pi, n)
-    r = np.where(y == 0, 1.0, float(factor))
+    r = np.where(y == 0, 1.0, factor)
     X = np.column_stack([r * np.cos(t), r * np.sin(t)]) + noise * rng.standard_normal((n, 2))
     return _shuffled(X, y, rng)
 
 
 def moons(n=200, noise=0.1, seed=0):
     """Two interleaving half circles: (cos t, sin t) is class 0, (1 − cos t, ½ − sin t) class 1, t ∈ [0, π]."""
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     y = _balanced_labels(n, 2)
     t = rng.uniform(0, np.pi, n)
     X = np.where(
@@ -96,15 +97,14 @@ def spirals(n=300, noise=0.05, n_classes=2, turns=1.25, seed=0):
 
     ``noise`` is the standard deviation of Gaussian noise added to each coordinate.
     """
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
-    k = _check_n(n_classes, "n_classes")
-    if not (isinstance(turns, numbers.Real) and turns > 0):
-        raise ValueError(f"turns: expected a number > 0, got {turns!r}")
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    k = check_int(n_classes, "n_classes", low=1)
+    turns = check_positive(turns, "turns")
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     y = _balanced_labels(n, k)
     r = rng.uniform(0.05, 1.0, n)
-    ang = 2 * np.pi * (float(turns) * r + y / k)
+    ang = 2 * np.pi * (turns * r + y / k)
     X = np.column_stack([r * np.cos(ang), r * np.sin(ang)]) + noise * rng.standard_normal((n, 2))
     return _shuffled(X, y, rng)
 
@@ -121,14 +121,12 @@ def linear_regression(n=100_000, beta0=1.0, beta1=2.0, noise=1.0, seed=0):
     X : (n, 1) float64 — the inputs as a column (``X[:, 0]`` is x)
     y : (n,) float64
     """
-    n = _check_n(n)
-    noise = _check_nonneg(noise, "noise")
-    for v, name in ((beta0, "beta0"), (beta1, "beta1")):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
-            raise ValueError(f"{name}: expected a finite number, got {v!r}")
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int(n, "n", low=1)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    beta0, beta1 = check_real(beta0, "beta0"), check_real(beta1, "beta1")
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     x = rng.standard_normal(n)
-    y = float(beta0) + float(beta1) * x + noise * rng.standard_normal(n)
+    y = beta0 + beta1 * x + noise * rng.standard_normal(n)
     return x[:, None], y
 
 
@@ -146,15 +144,14 @@ def digits(test_size=0.25, seed=0):
     -------
     X_train (n_train, 64), X_test (n_test, 64), y_train (n_train,), y_test (n_test,) — labels 0..9
     """
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) or not (0 < test_size < 1):
-        raise ValueError(f"test_size: expected a fraction in (0, 1), got {test_size!r}")
+    test_size = check_in_range(test_size, "test_size", 0.0, 1.0, low_inclusive=False)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
     data = load_digits()
     X = data.data.astype(np.float64) / 16.0
     y = data.target.astype(np.int64)
-    return tuple(train_test_split(X, y, test_size=float(test_size), random_state=_check_seed(seed), stratify=y))
+    return tuple(train_test_split(X, y, test_size=test_size, random_state=check_int(seed, "seed", low=0), stratify=y))
 
 
 def spoiler(t=100.0, labels="pm1"):
@@ -176,11 +173,9 @@ def spoiler(t=100.0, labels="pm1"):
     -------
     X : (4, 2) float64, y : (4,) int64 — the spoiler is the last row
     """
-    if isinstance(t, bool) or not isinstance(t, numbers.Real) or not (np.isfinite(t) and t > 0):
-        raise ValueError(f"t: expected a finite number > 0, got {t!r}")
-    if labels not in ("pm1", "01"):
-        raise ValueError(f"labels: expected 'pm1' or '01', got {labels!r}")
-    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -float(t)]])
+    t = check_positive(t, "t")
+    check_choice(labels, "labels", ("pm1", "01"))
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -t]])
     y = np.array([1, 1, -1, 1], dtype=np.int64)
     if labels == "01":
         y = (y > 0).astype(np.int64)
@@ -188,30 +183,6 @@ def spoiler(t=100.0, labels="pm1"):
 
 
 # ------------------------------------------------------------------------- helpers
-def _check_n(n, name="n"):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name}: expected an int ≥ 1, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name}: expected an int ≥ 1, got {n}")
-    return int(n)
-
-
-def _check_nonneg(v, name):
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name}: expected a number ≥ 0, got {type(v).__name__}")
-    if not np.isfinite(v) or v < 0:
-        raise ValueError(f"{name}: expected a finite number ≥ 0, got {v!r}")
-    return float(v)
-
-
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed: expected an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed: expected an int ≥ 0, got {seed}")
-    return int(seed)
-
-
 def _balanced_labels(n, k):
     return (np.arange(n) % k).astype(np.int64)
 

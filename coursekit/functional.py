@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coursekit._validate import as_float_array, check_labels, check_same_shape
+from coursekit._validate import as_float_array, check_instance, check_labels, check_same_shape
 
 #: Underflow to 0 (e.g. e^(−1000)) is the correctly rounded result: never an error, even
 #: inside a caller's ``np.errstate(all="raise")``.
@@ -38,6 +38,7 @@ __all__ = [
     "log_softmax",
     "mse_loss",
     "bce_loss",
+    "bce_with_logits",
     "softmax_cross_entropy",
     "cross_entropy",
     "hinge_loss",
@@ -72,7 +73,7 @@ def linear_forward(x, W, b):
 
 
 @_quiet_underflow
-def linear_backward(dout, x, W):
+def linear_backward(dout, x, W, *, need_dx=True):
     """Backward pass of :func:`linear_forward`.
 
     With δ = ``dout`` (N, M):  ``dx = δ W``,  ``dW = δᵀ x`` (a sum of outer products
@@ -83,6 +84,9 @@ def linear_backward(dout, x, W):
     dout : ndarray (N, M)  upstream gradient ∂L/∂out
     x : ndarray (N, D)     the forward input
     W : ndarray (M, D)     the forward weights
+    need_dx : bool, default True
+        False skips the product δ W and returns ``dx = None``: the first layer of a
+        network needs no gradient with respect to its data (one matrix product less).
 
     Returns
     -------
@@ -99,7 +103,7 @@ def linear_backward(dout, x, W):
         )
     if W.shape[1] != x.shape[1]:
         raise ValueError(f"W: expected shape (M, {x.shape[1]}) to match x's D={x.shape[1]}, got {W.shape}")
-    dx = dout @ W
+    dx = dout @ W if need_dx else None
     dW = dout.T @ x
     db = dout.sum(axis=0)
     return dx, dW, db
@@ -290,6 +294,37 @@ def bce_loss(p, y):
 
 
 @_quiet_underflow
+def bce_with_logits(logits, y):
+    """Binary cross-entropy on logits, stable for any |z|.
+
+    With p = σ(z): ``L = −(1/N) Σ [y log p + (1 − y) log(1 − p)] = (1/N) Σ [softplus(z) − y z]``
+    (because log σ(z) = −softplus(−z) and softplus(z) − softplus(−z) = z); the
+    softplus is evaluated stably, so |z| ≥ 1000 gives no overflow.
+    Gradient: ``dz = (σ(z) − y) / N``.
+
+    Parameters
+    ----------
+    logits : ndarray (N,) or (N, 1)
+    y : ndarray, same shape, values in {0, 1}
+
+    Returns
+    -------
+    loss : float
+    dlogits : ndarray, shape of logits
+    """
+    z = as_float_array(logits, "logits")
+    y = as_float_array(y, "y")
+    check_same_shape(z, "logits", y, "y")
+    if z.ndim == 0:
+        raise ValueError("logits: expected an array of shape (N,) or (N, 1), got a scalar")
+    if np.any((y != 0) & (y != 1)):
+        raise ValueError(f"y: expected labels in {{0, 1}}, got values {np.unique(y)[:5]}")
+    n = z.shape[0]
+    loss = float(np.sum(softplus_forward(z) - y * z) / n)
+    return loss, (sigmoid_forward(z) - y) / n
+
+
+@_quiet_underflow
 def softmax_cross_entropy(logits, y):
     """Softmax followed by cross-entropy, fused and stable.
 
@@ -380,8 +415,7 @@ _MLP_KEYS = ("W1", "b1", "W2", "b2")
 
 
 def _check_mlp_params(params, x):
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict with keys {_MLP_KEYS}, got {type(params).__name__}")
+    check_instance(params, "params", dict, f"a dict with keys {_MLP_KEYS}")
     missing = [k for k in _MLP_KEYS if k not in params]
     if missing:
         raise ValueError(f"params: expected keys {_MLP_KEYS}, missing {missing}")

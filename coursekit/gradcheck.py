@@ -1,22 +1,12 @@
-"""Finite-difference gradient checking: the checker tests, lectures and autograder share.
+"""Gradient checking: the checker tests, lectures and autograder share.
 
 The idea (lecture 03): a backward pass is right when it agrees with the slope of the
-forward pass measured numerically. For a scalar function f and an entry xᵢ,
-
-    ∂f/∂xᵢ ≈ (f(x + hᵢ eᵢ) − f(x − hᵢ eᵢ)) / (2 hᵢ)        (central difference)
-
-with error O(hᵢ²) from truncation plus O(ε |f| / hᵢ) from rounding. The two balance at
-hᵢ ≈ ε^(1/3) ≈ 6e-6 (ε = 2.2e-16, float64) times the scale of xᵢ — :func:`step_size`.
-
-A backward function ``backward(dout, ...)`` returns the vector-Jacobian product
-``Jᵀ dout``: the gradient of the scalar ⟨forward(x), dout⟩. :func:`numerical_vjp`
-measures exactly that, so :func:`check_vjp` can check a backward pass against its
-forward pass for any upstream gradient ``dout``. :func:`check_directional` checks the
-same thing along random directions v with two evaluations per direction (PyTorch's
-"fast gradcheck"): ⟨∇f, v⟩ ≈ (f(x + h v) − f(x − h v)) / 2h, cheap for big arrays.
-
-Only float64 is accepted: in float32 a central difference has error ~1e-3, far above
-the tolerances that separate a right gradient from a subtly wrong one.
+forward pass measured numerically. A backward function ``backward(dout, ...)`` returns
+the vector-Jacobian product ``Jᵀ dout``, the gradient of ⟨forward(x), dout⟩;
+:func:`check_vjp` compares it entry by entry with the central differences of
+:mod:`coursekit.finite_diff` (whose functions — :func:`numerical_vjp`, :func:`step_size`,
+:func:`fd_noise`, ... — are importable from here too) and reports the worst
+:func:`rel_error` per output.
 
 Functions are not differentiable at kinks (ReLU at 0, the hinge at margin 1, a max with
 ties); a central difference straddling a kink measures the average of the two one-sided
@@ -44,6 +34,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coursekit._validate import check_instance, check_positive
+from coursekit.finite_diff import (EPS, fd_noise, numerical_grad, numerical_jacobian, numerical_vjp,
+                                   require_float64, step_size, steps_for)
+
 __all__ = [
     "EPS",
     "DEFAULT_TOL",
@@ -58,208 +52,15 @@ __all__ = [
     "OutputCheck",
     "GradcheckReport",
     "check_vjp",
-    "check_directional",
     "require_float64",
     "fd_noise",
 ]
 
-#: Machine epsilon of float64.
-EPS = float(np.finfo(np.float64).eps)
 #: Default tolerance on the relative error of a gradient entry.
 DEFAULT_TOL = 1e-6
 #: Default floor of :func:`rel_error`: entries where |a| + |b| is below it are
 #: compared absolutely (error = |a − b| / floor).
 DEFAULT_FLOOR = 1e-8
-
-_LOW_PRECISION = (np.float16, np.float32)
-
-
-# --------------------------------------------------------------------- validation
-def require_float64(a, name):
-    """Return ``a`` as a float64 array; refuse float16/float32 with a clear TypeError.
-
-    Python numbers, lists and integer arrays are converted to float64 (they carry no
-    precision to lose). A float16/float32 array or scalar is refused, because central
-    differences in low precision cannot resolve the errors the check looks for.
-    """
-    dtype = getattr(a, "dtype", None)
-    if dtype is not None and dtype in _LOW_PRECISION:
-        raise TypeError(
-            f"gradcheck needs float64: central differences in {np.dtype(dtype).name} have error "
-            f"~1e-3; got {np.dtype(dtype).name} for {name!r} (use x.astype(np.float64))"
-        )
-    if isinstance(a, (str, bytes)) or a is None:
-        raise TypeError(f"{name}: expected an array of numbers, got {type(a).__name__}")
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
-        raise TypeError(f"{name}: expected an array of numbers, got {type(a).__name__} ({exc})") from None
-    if arr.dtype in _LOW_PRECISION:
-        raise TypeError(
-            f"gradcheck needs float64: central differences in {arr.dtype.name} have error ~1e-3; "
-            f"got {arr.dtype.name} for {name!r} (use x.astype(np.float64))"
-        )
-    if np.iscomplexobj(arr) or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise TypeError(f"{name}: expected a real numeric array, got dtype {arr.dtype}")
-    return np.array(arr, dtype=np.float64).view(np.ndarray)
-
-
-# -------------------------------------------------------------- finite differences
-def step_size(x):
-    """Central-difference step per entry: ``ε^(1/3) · max(1, |x|)``.
-
-    ε^(1/3) ≈ 6.06e-6 balances truncation error (∝ h²) against rounding error
-    (∝ ε/h); scaling by |x| keeps the step meaningful for large entries (a step of
-    6e-6 added to 1e3 would lose 9 of its 16 digits to rounding).
-
-    Parameters
-    ----------
-    x : array_like or float
-
-    Returns
-    -------
-    h : ndarray of the shape of x (float64)
-    """
-    x = np.asarray(x, dtype=np.float64)
-    return EPS ** (1.0 / 3.0) * np.maximum(1.0, np.abs(x))
-
-
-def _steps(x, h):
-    if h is None:
-        return step_size(x)
-    h_arr = np.broadcast_to(np.asarray(h, dtype=np.float64), x.shape)
-    if np.any(~np.isfinite(h_arr)) or np.any(h_arr <= 0):
-        raise ValueError(f"h: expected positive finite step(s), got {h!r}")
-    return h_arr
-
-
-def _scalar(value, what):
-    v = np.asarray(value, dtype=np.float64)
-    if v.size != 1:
-        raise ValueError(f"{what}: expected f to return a scalar, got an array of shape {v.shape}")
-    return float(v.reshape(()))
-
-
-def numerical_grad(f, x, h=None):
-    """Gradient of a scalar function by central differences, one entry at a time.
-
-    ``gᵢ = (f(x + hᵢ eᵢ) − f(x − hᵢ eᵢ)) / (x₊ᵢ − x₋ᵢ)`` where the denominator is the
-    step actually represented in floating point.
-
-    Parameters
-    ----------
-    f : callable(ndarray) -> float
-        Scalar function. It receives a perturbed COPY of ``x``; the caller's array is
-        never written to.
-    x : ndarray, float64, any shape
-    h : float or ndarray, optional
-        Step(s); default :func:`step_size` (x).
-
-    Returns
-    -------
-    grad : ndarray, shape of x
-    """
-    x0 = require_float64(x, "x")
-    steps = _steps(x0, h)
-    xp = x0.copy()
-    grad = np.zeros_like(x0)
-    flat_x, flat_xp, flat_h, flat_g = x0.reshape(-1), xp.reshape(-1), steps.reshape(-1), grad.reshape(-1)
-    for i in range(flat_x.size):
-        xi = flat_x[i]
-        hi = flat_h[i]
-        plus, minus = xi + hi, xi - hi
-        flat_xp[i] = plus
-        fp = _scalar(f(xp), "f")
-        flat_xp[i] = minus
-        fm = _scalar(f(xp), "f")
-        flat_xp[i] = xi
-        flat_g[i] = (fp - fm) / (plus - minus)
-    return grad
-
-
-def _inner(out, dout):
-    out = np.asarray(out, dtype=np.float64)
-    if dout is None:
-        return _scalar(out, "forward")
-    if np.shape(dout) != out.shape and np.size(dout) != 1:
-        raise ValueError(f"dout: expected the shape of the forward output {out.shape}, got {np.shape(dout)}")
-    return float(np.sum(out * dout))
-
-
-def numerical_vjp(f, inputs, dout, wrt=None, h=None):
-    """Numerical vector-Jacobian product: the gradient of ⟨f(**inputs), dout⟩.
-
-    This is what a backward function ``backward(dout, ...)`` must return, so the
-    result can be compared with it entry by entry.
-
-    Parameters
-    ----------
-    f : callable(**inputs) -> ndarray or float
-        The trusted forward function.
-    inputs : dict[str, array_like]
-        Keyword arguments of ``f``. Non-array entries (labels, options) are passed
-        through unchanged; arrays listed in ``wrt`` must be float64.
-    dout : ndarray (shape of f's output) or float or None
-        Upstream gradient; ``None`` or ``1.0`` for a scalar f (a loss).
-    wrt : sequence of str, optional
-        Inputs to differentiate; default every input that is a float array.
-    h : float, ndarray or dict[str, ...], optional
-        Step(s), per input if a dict; default :func:`step_size`.
-
-    Returns
-    -------
-    dict[str, ndarray] — one gradient per name in ``wrt``, shaped like that input.
-    """
-    if not isinstance(inputs, dict):
-        raise TypeError(f"inputs: expected a dict of keyword arguments, got {type(inputs).__name__}")
-    names = _default_wrt(inputs) if wrt is None else list(wrt)
-    base = dict(inputs)
-    if dout is not None:
-        dout = require_float64(dout, "dout")
-    for name in names:
-        if name not in inputs:
-            raise ValueError(f"wrt: {name!r} is not one of the inputs {sorted(inputs)}")
-        base[name] = require_float64(inputs[name], name)
-    grads = {}
-    for name in names:
-        def g(v, _name=name):
-            kw = dict(base)
-            kw[_name] = v
-            return _inner(f(**kw), dout)
-
-        hn = h.get(name) if isinstance(h, dict) else h
-        grads[name] = numerical_grad(g, base[name], hn)
-    return grads
-
-
-def numerical_jacobian(f, x, h=None):
-    """Full Jacobian of ``f`` at ``x`` by central differences.
-
-    Parameters
-    ----------
-    f : callable(ndarray) -> ndarray
-    x : ndarray, float64
-
-    Returns
-    -------
-    J : ndarray of shape ``f(x).shape + x.shape`` with ``J[..., i] = ∂f/∂xᵢ``.
-    """
-    x0 = require_float64(x, "x")
-    steps = _steps(x0, h)
-    out_shape = np.shape(f(x0.copy()))
-    J = np.zeros(out_shape + (x0.size,))
-    xp = x0.copy()
-    flat_xp, flat_x, flat_h = xp.reshape(-1), x0.reshape(-1), steps.reshape(-1)
-    for i in range(x0.size):
-        xi, hi = flat_x[i], flat_h[i]
-        plus, minus = xi + hi, xi - hi
-        flat_xp[i] = plus
-        fp = np.asarray(f(xp), dtype=np.float64)
-        flat_xp[i] = minus
-        fm = np.asarray(f(xp), dtype=np.float64)
-        flat_xp[i] = xi
-        J[..., i] = (fp - fm) / (plus - minus)
-    return J.reshape(out_shape + x0.shape)
 
 
 # ------------------------------------------------------------------ relative error
@@ -340,8 +141,7 @@ def nudge_from_kinks(x, kinks=(0.0,), margin=1e-3, rng=None):
     -------
     ndarray (float64 copy)
     """
-    if not margin > 0:
-        raise ValueError(f"margin: expected a number > 0, got {margin!r}")
+    margin = check_positive(margin, "margin")
     rng = np.random.default_rng(rng)
     out = np.array(x, dtype=np.float64, copy=True)
     for k in kinks:
@@ -366,9 +166,8 @@ class OutputCheck:
     worst_index: tuple | None
     passed: bool
     tol: float
-    analytic: float | None = None  # value at the worst index (or ⟨analytic, v⟩)
+    analytic: float | None = None  # value at the worst index
     numerical: float | None = None
-    mode: str = "entrywise"  # or "directional"
     kink_count: int = 0  # entries skipped because they sit within a step of a kink
     kink_indices: list = field(default_factory=list)
     problem: str = ""  # e.g. "shape (1, 3), expected (3,)"
@@ -383,7 +182,6 @@ class OutputCheck:
             "tol": self.tol,
             "analytic": self.analytic,
             "numerical": self.numerical,
-            "mode": self.mode,
             "kink_count": self.kink_count,
             "kink_indices": [list(i) for i in self.kink_indices],
             "problem": self.problem,
@@ -392,7 +190,7 @@ class OutputCheck:
 
 @dataclass
 class GradcheckReport:
-    """Result of :func:`check_vjp` / :func:`check_directional`: one row per output."""
+    """Result of :func:`check_vjp`: one row per output."""
 
     outputs: list[OutputCheck]
 
@@ -430,7 +228,7 @@ class GradcheckReport:
                     "-" if o.worst_index is None else str(tuple(int(i) for i in o.worst_index)),
                     "-" if o.analytic is None else f"{o.analytic:.6g}",
                     "-" if o.numerical is None else f"{o.numerical:.6g}",
-                    ("PASS" if o.passed else "FAIL") + ("" if o.mode == "entrywise" else " (dir)"),
+                    "PASS" if o.passed else "FAIL",
                 )
             )
         widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
@@ -454,38 +252,6 @@ class GradcheckReport:
 
     def _repr_pretty_(self, p, cycle):  # IPython
         p.text(str(self))
-
-
-def _default_wrt(inputs):
-    names = []
-    for k, v in inputs.items():
-        if isinstance(v, (np.ndarray, float)) and np.issubdtype(np.asarray(v).dtype, np.floating):
-            names.append(k)
-    return names
-
-
-def fd_noise(forward, inputs, dout, steps):
-    """Absolute noise of a central difference of ⟨forward, dout⟩, per entry.
-
-    Rounding: each evaluation of the sum ⟨out, dout⟩ is off by about ε·Σ|outₖ doutₖ|;
-    divided by 2h that gives ε·S/h. Truncation ∝ h²·|f'''| is estimated by h²·S
-    (unit-scale curvature). A safety factor of 10 covers both constants.
-
-    Parameters
-    ----------
-    forward : callable(**inputs) -> ndarray or float
-    inputs : dict
-    dout : ndarray or None (scalar forward)
-    steps : ndarray, the steps hᵢ used for one input
-
-    Returns
-    -------
-    atol : ndarray shaped like ``steps`` — differences below it are noise.
-    """
-    out = np.asarray(forward(**inputs), dtype=np.float64)
-    d = 1.0 if dout is None else dout
-    S = float(np.sum(np.abs(out * d))) + 1.0
-    return 10.0 * (EPS * S / steps + steps**2 * S)
 
 
 def _normalize_kinks(kinks, names):
@@ -539,11 +305,7 @@ def check_vjp(
     -------
     GradcheckReport
     """
-    if not isinstance(backward_outputs, dict):
-        raise TypeError(
-            f"backward_outputs: expected a dict name -> gradient (e.g. {{'x': dx}}), "
-            f"got {type(backward_outputs).__name__}"
-        )
+    check_instance(backward_outputs, "backward_outputs", dict, "a dict name -> gradient (e.g. {'x': dx})")
     names = list(backward_outputs) if wrt is None else list(wrt)
     inputs, dout = _prepare_inputs(inputs, names, dout)
     analytic = {n: require_float64(backward_outputs[n], f"backward_outputs[{n!r}]") for n in names}
@@ -552,7 +314,7 @@ def check_vjp(
     rows = []
     for n in names:
         x = inputs[n]
-        steps = _steps(x, h.get(n) if isinstance(h, dict) else h)
+        steps = steps_for(x, h.get(n) if isinstance(h, dict) else h)
         a, num = analytic[n], numerical[n]
         if a.shape != x.shape:
             rows.append(
@@ -578,87 +340,6 @@ def check_vjp(
             OutputCheck(n, tuple(x.shape), m, worst, bool(m <= tol), tol, av, nv,
                         kink_count=len(kink_idx), kink_indices=kink_idx)
         )
-    return GradcheckReport(rows)
-
-
-def check_directional(
-    forward,
-    backward_outputs,
-    inputs,
-    dout=None,
-    n_directions=3,
-    tol=DEFAULT_TOL,
-    atol=None,
-    rng=None,
-    h=None,
-):
-    """Check gradients along random directions (PyTorch's fast-gradcheck idea).
-
-    For each input n and each random direction v (standard normal, shape of the
-    input), compare the numerical directional derivative of f = ⟨forward, dout⟩,
-
-        (f(x + h v) − f(x − h v)) / 2h,
-
-    with the analytic ⟨backward_outputs[n], v⟩: two forward evaluations per
-    direction instead of two per entry (two more estimate the truncation error
-    when ``atol`` is not given). A wrong gradient passes only if its error
-    is orthogonal to every random v (probability zero).
-
-    Parameters
-    ----------
-    forward, backward_outputs, inputs, dout, tol, atol
-        As in :func:`check_vjp`.
-    n_directions : int
-        Random directions per input.
-    rng : numpy.random.Generator or int, optional
-    h : float, optional
-        Step along v; default ε^(1/3)·max(1, max|x|) / ‖v‖∞.
-
-    Returns
-    -------
-    GradcheckReport — rows with ``mode="directional"``; ``worst_index`` is None and
-    analytic/numerical hold the directional derivatives of the worst direction.
-    """
-    rng = np.random.default_rng(rng)
-    names = list(backward_outputs)
-    inputs, dout = _prepare_inputs(inputs, names, dout)
-    rows = []
-    for n in names:
-        a = require_float64(backward_outputs[n], f"backward_outputs[{n!r}]")
-        x = inputs[n]
-        if a.shape != x.shape:
-            rows.append(
-                OutputCheck(n, tuple(a.shape), np.inf, None, False, tol, mode="directional",
-                            problem=f"shape {tuple(a.shape)}, expected {tuple(x.shape)} (the shape of {n})")
-            )
-            continue
-        worst = (0.0, None, None)
-        for _ in range(int(n_directions)):
-            v = rng.standard_normal(x.shape)
-            vmax = float(np.abs(v).max()) if v.size else 1.0
-            step = (EPS ** (1.0 / 3.0) * max(1.0, float(np.abs(x).max(initial=0.0))) / vmax) if h is None else float(h)
-
-            def f_at(t):
-                kw = dict(inputs)
-                kw[n] = x + t * v
-                return _inner(forward(**kw), dout)
-
-            num = (f_at(step) - f_at(-step)) / (2 * step)
-            ana = float(np.sum(a * v))
-            if atol is None:
-                # rounding ≈ ε·S/h; truncation (∝ h²) estimated from the difference with
-                # a doubled step: D(2h) − D(h) ≈ 3ch², so the error of D(h) is ≈ |D(2h) − D(h)|/3.
-                num2 = (f_at(2 * step) - f_at(-2 * step)) / (4 * step)
-                out = np.asarray(forward(**inputs), dtype=np.float64)
-                S = float(np.sum(np.abs(out * (1.0 if dout is None else dout)))) + 1.0
-                at = 10.0 * EPS * S / step + 2.0 * abs(num2 - num)
-            else:
-                at = float(atol)
-            e = float(rel_error(ana, num, floor=max(at / tol, 1e-300)))
-            if e >= worst[0] or worst[1] is None:
-                worst = (e, ana, num)
-        rows.append(OutputCheck(n, tuple(x.shape), worst[0], None, bool(worst[0] <= tol), tol,
-                                worst[1], worst[2], mode="directional"))
     return GradcheckReport(rows)
 
 

@@ -29,6 +29,8 @@ import numbers
 
 import numpy as np
 
+from coursekit._validate import check_int
+
 __all__ = [
     "as_generator",
     "fans",
@@ -52,9 +54,7 @@ def as_generator(rng, name="rng"):
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"{name}: expected a seed ≥ 0, got {rng}")
-        return np.random.default_rng(int(rng))
+        return np.random.default_rng(check_int(rng, name, low=0))
     raise TypeError(f"{name}: expected None, an int seed or a numpy Generator, got {type(rng).__name__}")
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coursekit._validate import as_float_array, check_positive
+from coursekit._validate import as_float_array, check_choice, check_instance, check_int, check_methods, check_positive
 
 __all__ = ["Landscape", "Quadratic", "InterestingLandscape", "Rosenbrock", "narrow_valley", "Trajectory", "run",
            "LANDSCAPES", "get_landscape"]
@@ -279,8 +279,7 @@ def get_landscape(name):
     """The landscape called ``name`` in :data:`LANDSCAPES` (one shared instance per name)."""
     if isinstance(name, Landscape):
         return name
-    if name not in LANDSCAPES:
-        raise ValueError(f"landscape: expected one of {list(LANDSCAPES)}, got {name!r}")
+    check_choice(name, "landscape", LANDSCAPES)
     if name not in _CACHE:
         _CACHE[name] = LANDSCAPES[name]()
     return _CACHE[name]
@@ -315,12 +314,9 @@ def run(optimizer, landscape, w0=None, n_steps=100, schedule=None, blowup=1e8):
     -------
     Trajectory with ws (n_steps+1, d) and losses (n_steps+1,).
     """
-    if not hasattr(optimizer, "step"):
-        raise TypeError(f"optimizer: expected an optimizer with .step(params, grads), got {type(optimizer).__name__}")
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape: expected a coursekit.landscapes landscape, got {type(landscape).__name__}")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
-        raise ValueError(f"n_steps: expected an int ≥ 0, got {n_steps!r}")
+    check_methods(optimizer, "optimizer", ("step",), "an optimizer with .step(params, grads)")
+    check_instance(landscape, "landscape", Landscape, "a coursekit.landscapes landscape")
+    n_steps = check_int(n_steps, "n_steps", low=0)
     w = landscape._w(landscape.start if w0 is None else w0).copy()
     if hasattr(optimizer, "reset"):
         optimizer.reset()

@@ -8,16 +8,11 @@ A layer is a small object with
 * ``params`` — dict name → array (the live arrays an optimizer updates in place);
 * ``grads`` — dict with the same keys, filled by ``backward``.
 
-Each derivative has one implementation, in :mod:`coursekit.functional`. Two layers sit
-on the hot path of training and call the same numpy formulas directly instead of the
-validated kernels: :class:`Linear` (``functional.linear_backward`` always computes dx,
-which the first layer does not need — a third large matrix product — and its argument
-checks scan x and W for NaN on every call) and :class:`ReLU` (``np.where`` is ~5×
-slower than a multiply by the mask). Measured on a 784-512-10 SGD step (batch 256,
-one BLAS thread): a step built from the functional kernels took 1.8× as long as the
-layers below. ``tests/core`` asserts that both layers agree with the functional kernels.
-:meth:`Sequential.sgd_step` (used by ``fit`` with plain GD) goes one step further and fuses
-each weight update into the matrix product of its gradient (see :mod:`coursekit._blas`).
+Each formula has one implementation, in :mod:`coursekit.functional`: a layer's
+``forward`` and ``backward`` call the kernel of the same name (step into
+``Linear.backward`` and you land on the lines ``dx = δ W``, ``dW = δᵀ x``, ``db = Σᵢ δᵢ``
+that lecture 03 derives). A layer only caches what its backward pass needs and keeps the
+parameters and their gradients.
 
 Example
 -------
@@ -29,15 +24,11 @@ Example
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from coursekit import functional as F
-from coursekit._blas import gemm_update
-from coursekit._validate import as_float_array, check_positive
+from coursekit._validate import as_float_array, check_int, check_methods
 from coursekit.init import as_generator, get_initializer
-from coursekit.optim import sgd_update
 
 __all__ = [
     "Layer",
@@ -93,9 +84,8 @@ class Layer:
 
 
 def _check_dout(dout, shape, layer):
-    """Cheap check of the upstream gradient: float64 ndarray of the forward output's shape."""
-    if not (type(dout) is np.ndarray and dout.dtype == np.float64):
-        dout = as_float_array(dout, "dout")
+    """The upstream gradient as a float64 array of the forward output's shape."""
+    dout = as_float_array(dout, "dout")
     if dout.shape != shape:
         raise ValueError(f"dout: expected shape {shape} (the output of {layer}.forward), got {dout.shape}")
     return dout
@@ -130,8 +120,8 @@ class Linear(Layer):
 
     def __init__(self, in_features, out_features, init="uniform", rng=None):
         super().__init__()
-        D = _check_count(in_features, "in_features")
-        M = _check_count(out_features, "out_features")
+        D = check_int(in_features, "in_features", low=1)
+        M = check_int(out_features, "out_features", low=1)
         self.init = init
         init_fn = get_initializer(init)
         W = np.asarray(init_fn((M, D), as_generator(rng)), dtype=np.float64)
@@ -140,7 +130,6 @@ class Linear(Layer):
         self.params = {"W": W, "b": np.zeros(M)}
         self.grads = {"W": np.zeros((M, D)), "b": np.zeros(M)}
         self._x = None
-        self._scratch = {}  # for the update in _backward_sgd
 
     @classmethod
     def from_weights(cls, W, b):
@@ -163,61 +152,28 @@ class Linear(Layer):
         return self.params["W"].shape[0]
 
     def forward(self, x):
-        """x (N, D) → out = x Wᵀ + b (N, M); caches x."""
-        if not (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2):
-            x = as_float_array(x, "x", ndim=2)
-        W, b = self.params["W"], self.params["b"]
+        """x (N, D) → out = x Wᵀ + b (N, M) (:func:`coursekit.functional.linear_forward`); caches x."""
+        x = as_float_array(x, "x", ndim=2)
+        W = self.params["W"]
         if x.shape[1] != W.shape[1]:
             raise ValueError(f"x: expected shape (N, {W.shape[1]}) for {self!r}, got {x.shape}")
         self._x = x
-        out = x @ W.T  # same formula as functional.linear_forward, without re-validating W
-        out += b
-        return out
+        return F.linear_forward(x, W, self.params["b"])
 
     def backward(self, dout, need_dx=True):
-        """δ (N, M) → dx (N, D); stores dW = δᵀ x and db = Σᵢ δᵢ in ``grads``.
+        """δ (N, M) → dx = δ W (N, D); stores dW = δᵀ x and db = Σᵢ δᵢ in ``grads``.
 
-        ``need_dx=False`` skips the product δ W (returns None): the first layer of a
-        network needs no gradient with respect to the data. Same formulas as
-        :func:`coursekit.functional.linear_backward`.
+        The formulas are :func:`coursekit.functional.linear_backward`'s. The gradients are
+        written into the existing ``grads`` arrays (the dict that ``Sequential.gradients()``
+        hands to an optimizer stays valid). ``need_dx=False`` skips the product δ W and
+        returns None: the first layer of a network needs no gradient with respect to the data.
         """
         x = self._need_cache("_x")
         W = self.params["W"]
         dout = _check_dout(dout, (x.shape[0], W.shape[0]), "Linear")
-        gW, gb = self.grads.get("W"), self.grads.get("b")
-        if gW is None or gW.shape != W.shape:
-            gW = self.grads["W"] = np.empty_like(W)
-        if gb is None or gb.shape != self.params["b"].shape:
-            gb = self.grads["b"] = np.empty_like(self.params["b"])
-        np.matmul(dout.T, x, out=gW)
-        np.sum(dout, axis=0, out=gb)
-        return dout @ W if need_dx else None
-
-    def _backward_sgd(self, dout, lr, need_dx=True):
-        """:meth:`backward` and the gradient-descent step ``W ← W − η δᵀx``, ``b ← b − η Σᵢδᵢ``.
-
-        dx = δ W uses the weights *before* the step. The weight update is one BLAS call,
-        ``W ← W + (−η)·δᵀx`` (:func:`coursekit._blas.gemm_update`), so the gradient δᵀx is
-        never stored: ``grads["W"]`` becomes None (``grads["b"]`` is filled as usual). Where
-        that call is unavailable, ∇W goes into ``grads["W"]`` and W is updated from it.
-        """
-        x = self._need_cache("_x")
-        W, b = self.params["W"], self.params["b"]
-        dout = _check_dout(dout, (x.shape[0], W.shape[0]), "Linear")
-        dx = dout @ W if need_dx else None
-        gb = self.grads.get("b")
-        if gb is None or gb.shape != b.shape:
-            gb = self.grads["b"] = np.empty_like(b)
-        np.sum(dout, axis=0, out=gb)
-        if gemm_update(W, dout, x, -lr, trans_a=True):
-            self.grads["W"] = None
-        else:
-            gW = self.grads.get("W")
-            if gW is None or gW.shape != W.shape:
-                gW = self.grads["W"] = np.empty_like(W)
-            np.matmul(dout.T, x, out=gW)
-            sgd_update(W, gW, lr, self._scratch)
-        sgd_update(b, gb, lr, self._scratch)
+        dx, dW, db = F.linear_backward(dout, x, W, need_dx=need_dx)
+        self.grads["W"][...] = dW
+        self.grads["b"][...] = db
         return dx
 
     def __repr__(self):
@@ -271,40 +227,11 @@ class Softplus(_Elementwise):
     _backward = staticmethod(F.softplus_backward)
 
 
-class ReLU(Layer):
-    """max(0, z); backward dz = dout · 1[z > 0] (derivative 0 at exactly z = 0).
+class ReLU(_Elementwise):
+    """max(0, z); backward dz = dout · 1[z > 0] (derivative 0 at exactly z = 0)."""
 
-    Same convention and values as :func:`coursekit.functional.relu_backward`, computed
-    as a multiply by the cached mask (measured ~5× faster than ``np.where``).
-    """
-
-    def __init__(self):
-        super().__init__()
-        self._mask = None
-
-    def forward(self, z):
-        if not (type(z) is np.ndarray and z.dtype == np.float64):
-            z = as_float_array(z, "z")
-        self._mask = z > 0
-        return np.maximum(z, 0.0)
-
-    def backward(self, dout):
-        mask = self._need_cache("_mask")
-        dout = _check_dout(dout, mask.shape, "ReLU")
-        return dout * mask  # equals np.where(z > 0, dout, 0.0) (−0.0 == 0.0) for finite dout
-
-    # Private in-place variants for :class:`Sequential`, used only on a freshly computed
-    # float64 array that nothing else holds (the output of a preceding Linear layer, or
-    # the δ returned by a following one): same values, one 1-MB temporary fewer each.
-    def _forward_owned(self, z):
-        self._mask = z > 0
-        return np.maximum(z, 0.0, out=z)
-
-    def _backward_owned(self, dout):
-        mask = self._need_cache("_mask")
-        if dout.shape != mask.shape:
-            raise ValueError(f"dout: expected shape {mask.shape} (the output of ReLU.forward), got {dout.shape}")
-        return np.multiply(dout, mask, out=dout)
+    _forward = staticmethod(F.relu_forward)
+    _backward = staticmethod(F.relu_backward)
 
 
 class Softmax(Layer):
@@ -386,30 +313,15 @@ class Sequential:
         if not layers:
             raise ValueError("layers: expected at least one layer, got none")
         for i, layer in enumerate(layers):
-            if not (callable(getattr(layer, "forward", None)) and callable(getattr(layer, "backward", None))):
-                raise TypeError(f"layers[{i}]: expected a Layer with forward/backward, got {type(layer).__name__}")
+            check_methods(layer, f"layers[{i}]", ("forward", "backward"), "a Layer with forward/backward")
         self.layers = list(layers)
-        self._scratch = {}  # for sgd_step's updates of non-Linear parameters
 
     # ---- passes
-    def forward(self, x, check=True):
-        """x (N, D) → output of the last layer; every layer caches what backward needs.
-
-        ``check=False`` skips the scan of x for NaN/inf (dtype and shape are still
-        checked): :func:`coursekit.train.fit` validates the whole data set once and then
-        passes its minibatches unchecked.
-        """
-        if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2 and (not check or _finite_sum(x)):
-            out = x  # fast path
-        else:
-            out = as_float_array(x, "x", ndim=2)
-        owned = False  # True when `out` is a fresh array that only this loop holds
+    def forward(self, x):
+        """x (N, D) → output of the last layer; every layer caches what backward needs."""
+        out = as_float_array(x, "x", ndim=2)
         for layer in self.layers:
-            if owned and type(layer) is ReLU:
-                out = layer._forward_owned(out)
-            else:
-                out = layer.forward(out)
-            owned = type(layer) is Linear  # Linear.forward returns a new array
+            out = layer.forward(out)
         return out
 
     __call__ = forward
@@ -421,74 +333,20 @@ class Sequential:
         ----------
         dloss : ndarray, shape of the last forward output
         input_grad : bool, default True
-            If False, the first Linear layer skips its (unused) gradient with respect
+            If False, a first Linear layer skips its (unused) gradient with respect
             to the data, one matrix product less; the return value is then None.
 
         Returns
         -------
         dx : ndarray (N, D), ∂L/∂x (or None if ``input_grad`` is False and skipped).
         """
-        return self._backprop(dloss, input_grad, None)
-
-    def sgd_step(self, dloss, lr, input_grad=False):
-        """Backpropagate δ and take one plain gradient-descent step ``W ← W − η ∇W`` on the way.
-
-        The same update as ``backward(dloss)`` followed by
-        ``GD(lr).step(parameters(), gradients())``, but each Linear layer applies its step as
-        soon as its δ is known, and its weight step is fused into the matrix product that
-        forms the gradient: ``W ← W + (−η) δᵀx`` is one BLAS ``dgemm`` call (see
-        :mod:`coursekit._blas`), which saves a pass over two weight-sized arrays per layer
-        (~10 % of a 784-512-10 step). :func:`coursekit.train.fit` uses it for a
-        :class:`coursekit.optim.GD` optimizer.
-
-        The weight gradients are therefore not kept: afterwards ``gradients()`` lists only
-        what was stored (the biases'; all of them if the fused call is unavailable). Call
-        :meth:`backward` to inspect gradients. The result equals the two-step update bit
-        for bit for batches up to 256 rows (OpenBLAS adds the product to W in one piece);
-        for larger batches the last bit can differ.
-
-        Parameters
-        ----------
-        dloss : ndarray, shape of the last forward output
-        lr : float, η > 0
-        input_grad : bool, default False — also return ∂L/∂x (computed with the weights
-            before the step)
-
-        Returns
-        -------
-        dx : ndarray (N, D) or None
-        """
-        lr = check_positive(lr, "lr")
-        return self._backprop(dloss, input_grad, lr)
-
-    def _backprop(self, dloss, input_grad, lr):
         d = dloss
-        last = len(self.layers) - 1
-        owned = False  # True when `d` is a fresh array that only this loop holds
-        for i in range(last, -1, -1):
-            layer = self.layers[i]
-            need_dx = i > 0 or input_grad
-            if type(layer) is Linear:
-                if lr is not None:
-                    d = layer._backward_sgd(d, lr, need_dx=need_dx)
-                else:
-                    d = layer.backward(d, need_dx=need_dx)
-                if d is None:
-                    return None
-                owned = True  # Linear.backward returns a new δ W
-                continue
-            if i == 0 and not input_grad and isinstance(layer, Linear):
-                d = layer.backward(d, need_dx=False)  # a Linear subclass
-            elif owned and type(layer) is ReLU:
-                d = layer._backward_owned(d)
-            else:
-                d = layer.backward(d)
-            owned = False
-            if lr is not None:  # any other layer with parameters: the update after its backward
-                for k, g in getattr(layer, "grads", {}).items():
-                    if g is not None and k in layer.params:
-                        sgd_update(layer.params[k], g, lr, self._scratch)
-        return d
+        for i in range(len(self.layers) - 1, 0, -1):
+            d = self.layers[i].backward(d)
+        first = self.layers[0]
+        if not input_grad and isinstance(first, Linear):
+            return first.backward(d, need_dx=False)
+        return first.backward(d)
 
     # ---- parameters
     def parameters(self):
@@ -496,12 +354,8 @@ class Sequential:
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in getattr(layer, "params", {}).items()}
 
     def gradients(self):
-        """dict "i.name" → gradient array from the last ``backward`` (same keys as parameters()).
-
-        After :meth:`sgd_step` the fused weight gradients were never stored and are left out.
-        """
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in getattr(layer, "grads", {}).items() if v is not None}
+        """dict "i.name" → gradient array from the last ``backward`` (same keys as parameters())."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in getattr(layer, "grads", {}).items()}
 
     @property
     def n_params(self):
@@ -574,19 +428,3 @@ class Sequential:
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + f"\n)  # {self.n_params:,} parameters"
 
-
-def _finite_sum(x):
-    """True if Σx is finite, which implies every entry is (one pass, no temporary array).
-
-    False can also mean the sum overflowed; the caller then does the full check.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(x.sum()))
-
-
-def _check_count(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected a positive int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name}: expected a positive int, got {value}")
-    return int(value)

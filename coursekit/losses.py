@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit import functional as F
-from coursekit._validate import as_float_array, check_same_shape
+from coursekit._validate import as_float_array, check_choice, check_same_shape
 
 __all__ = [
     "Loss",
@@ -32,40 +32,9 @@ __all__ = [
     "CrossEntropyLoss",
     "SoftmaxCrossEntropyLoss",
     "HingeLoss",
-    "bce_with_logits",
     "get_loss",
     "LOSSES",
 ]
-
-
-def bce_with_logits(logits, y):
-    """Binary cross-entropy on logits, stable for any |z|.
-
-    With p = σ(z): ``L = −(1/N) Σ [y log p + (1 − y) log(1 − p)] = (1/N) Σ [softplus(z) − y z]``
-    (because log σ(z) = −softplus(−z) and softplus(z) − softplus(−z) = z); the
-    softplus is evaluated stably, so |z| ≥ 1000 gives no overflow.
-    Gradient: ``dz = (σ(z) − y) / N``.
-
-    Parameters
-    ----------
-    logits : ndarray (N,) or (N, 1)
-    y : ndarray, same shape, values in {0, 1}
-
-    Returns
-    -------
-    loss : float
-    dlogits : ndarray, shape of logits
-    """
-    z = as_float_array(logits, "logits")
-    y = as_float_array(y, "y")
-    check_same_shape(z, "logits", y, "y")
-    if z.ndim == 0:
-        raise ValueError("logits: expected an array of shape (N,) or (N, 1), got a scalar")
-    if np.any((y != 0) & (y != 1)):
-        raise ValueError(f"y: expected labels in {{0, 1}}, got values {np.unique(y)[:5]}")
-    n = z.shape[0]
-    loss = float(np.sum(F.softplus_forward(z) - y * z) / n)
-    return loss, (F.sigmoid_forward(z) - y) / n
 
 
 class Loss:
@@ -130,11 +99,11 @@ class BCELoss(Loss):
 
 
 class BCEWithLogitsLoss(Loss):
-    """Sigmoid + binary cross-entropy fused on logits, stable (see :func:`bce_with_logits`)."""
+    """Sigmoid + binary cross-entropy fused on logits, stable (:func:`coursekit.functional.bce_with_logits`)."""
 
     def __call__(self, logits, y):
         z, y = _match_column(logits, y, "logits", "y")
-        return bce_with_logits(z, y)
+        return F.bce_with_logits(z, y)
 
     def predict(self, out):
         return (_single_column(out) > 0).astype(np.int64)
@@ -160,36 +129,8 @@ class SoftmaxCrossEntropyLoss(Loss):
     Stable for |logits| ≥ 1000 (log-sum-exp). The network ends in a Linear layer.
     """
 
-    _rows = np.arange(0)  # cached row indices 0..N−1 of the fast path (per instance once set)
-
     def __call__(self, logits, y):
-        # Fast path for what a training loop passes (float64 logits, integer labels, all
-        # valid): the same arithmetic as :func:`coursekit.functional.softmax_cross_entropy`
-        # with one validation pass and in-place updates of the fresh temporaries. Anything
-        # else (including every invalid input, for its error message) goes through F.
-        if (type(logits) is np.ndarray and logits.dtype == np.float64 and logits.ndim == 2
-                and type(y) is np.ndarray and y.dtype.kind in "iu" and y.ndim == 1
-                and y.shape[0] == logits.shape[0] and y.size and logits.shape[1]):
-            n, c = logits.shape
-            with np.errstate(under="ignore", over="ignore", invalid="ignore"):
-                finite = np.isfinite(logits.sum())
-            if finite and y.min() >= 0 and y.max() < c:
-                return self._fast(logits, y, n)
         return F.softmax_cross_entropy(logits, y)
-
-    def _fast(self, logits, y, n):
-        rows = self._rows
-        if rows.shape[0] != n:
-            rows = self._rows = np.arange(n)
-        with np.errstate(under="ignore"):
-            shifted = logits - logits.max(axis=1, keepdims=True)
-            lse = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-            logp = np.subtract(shifted, lse, out=shifted)  # log softmax
-            loss = float(-logp[rows, y].sum() / n)
-            dlogits = np.exp(logp, out=logp)
-        dlogits[rows, y] -= 1.0
-        dlogits /= n
-        return loss, dlogits
 
     def predict(self, out):
         return np.asarray(out).argmax(axis=1)
@@ -230,9 +171,7 @@ LOSSES = {
 def get_loss(loss, name="loss"):
     """Resolve a loss given by name (see ``LOSSES``), as a Loss object or as any callable."""
     if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"{name}: expected one of {sorted(LOSSES)} or a callable, got {loss!r}")
-        return LOSSES[loss]()
+        return LOSSES[check_choice(loss, name, LOSSES)]()
     if isinstance(loss, type) and issubclass(loss, Loss):
         return loss()
     if callable(loss):

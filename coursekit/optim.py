@@ -4,7 +4,8 @@ Every optimizer is a small class built with keyword hyperparameters. ``opt.step(
 updates a dict of numpy arrays **in place**, keeping its state (velocities, running averages,
 step sizes, ...) per key, so the same optimizer drives a 2-D landscape (``{"w": w}``) or a
 whole network (``{"W1": ..., "b1": ..., ...}``). Every optimizer has a mutable ``lr`` (η): a
-schedule (a callable ``k -> η``) is applied by setting ``opt.lr = schedule(k)`` before step k.
+schedule (a callable ``k -> η``, see :mod:`coursekit.schedules`, whose classes are also
+importable from here) is applied by setting ``opt.lr = schedule(k)`` before step k.
 
 Notation follows the lectures: W the parameters, ∇ = ∂Loss/∂W the gradient, η the learning
 rate, β the momentum, ΔW the previous step.
@@ -30,26 +31,23 @@ import math
 
 import numpy as np
 
-from coursekit._validate import check_in_range, check_positive
+from coursekit._validate import check_in_range, check_instance, check_int, check_positive
+from coursekit.schedules import ExponentialDecay, LinearDecay, QuadraticDecay, StepDecayOnPlateau
 
 __all__ = [
     "GD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "Rprop", "Quickprop", "Newton",
     "OPTIMIZERS", "LinearDecay", "QuadraticDecay", "ExponentialDecay", "StepDecayOnPlateau",
-    "minibatches", "sgd_update",
+    "minibatches",
 ]
 
 
 def _check_step_args(params, grads):
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict name -> array, got {type(params).__name__}")
-    if not isinstance(grads, dict):
-        raise TypeError(f"grads: expected a dict name -> array, got {type(grads).__name__}")
+    check_instance(params, "params", dict, "a dict name -> array")
+    check_instance(grads, "grads", dict, "a dict name -> array")
     for k, g in grads.items():
         if k not in params:
             raise ValueError(f"grads: key {k!r} has no matching entry in params (keys {sorted(params)})")
-        p = params[k]
-        if not isinstance(p, np.ndarray):
-            raise TypeError(f"params[{k!r}]: expected a numpy array (updated in place), got {type(p).__name__}")
+        p = check_instance(params[k], f"params[{k!r}]", np.ndarray, "a numpy array (updated in place)")
         if np.shape(g) != p.shape:
             raise ValueError(f"grads[{k!r}]: expected shape {p.shape} (that of params[{k!r}]), got {np.shape(g)}")
 
@@ -87,49 +85,6 @@ class Optimizer:
         return {"lr": self.lr}
 
 
-#: Arrays larger than this many entries are updated in blocks of this size (256 KB).
-_BLOCK = 32768
-
-
-def sgd_update(W, g, lr, scratch):
-    """``W ← W − η g`` in place, leaving ``g`` untouched: the update of :class:`GD`.
-
-    η g goes into a scratch array, then W subtracts it: no temporary array (and its page
-    faults) per step. A large array goes block by block through one cache-sized scratch
-    block, so η g never travels to main memory (measured ~20 % faster on a 512×784 W than a
-    full-size scratch array). Same two roundings per entry either way. (A BLAS daxpy would
-    be one pass, but it rounds once (fused multiply-add) and scipy's BLAS is a second thread
-    pool that competes with numpy's for the cores.)
-
-    Parameters
-    ----------
-    W : float64 ndarray, updated in place
-    g : array of W's shape, the gradient ∇W
-    lr : float, η
-    scratch : dict, reused between calls (holds the scratch arrays; one per caller)
-    """
-    g = np.asarray(g, dtype=np.float64)
-    n = g.size
-    if n > _BLOCK and W.dtype == np.float64 and W.flags.c_contiguous and g.flags.c_contiguous:
-        buf = scratch.get(None)
-        if buf is None:
-            buf = scratch[None] = np.empty(_BLOCK)
-        gf, Wf = g.reshape(-1), W.reshape(-1)
-        for i in range(0, n, _BLOCK):
-            j = min(i + _BLOCK, n)
-            t = buf[: j - i]
-            np.multiply(gf[i:j], lr, out=t)
-            Wv = Wf[i:j]
-            np.subtract(Wv, t, out=Wv)
-        return
-    key = g.shape
-    buf = scratch.get(key)
-    if buf is None:
-        buf = scratch[key] = np.empty(g.shape)
-    np.multiply(g, lr, out=buf)
-    W -= buf
-
-
 class GD(Optimizer):
     """Plain (stochastic) gradient descent: ``W ← W − η ∇W``.
 
@@ -137,22 +92,15 @@ class GD(Optimizer):
     ----------
     lr : float
         The learning rate η > 0.
-
-    Notes
-    -----
-    :func:`coursekit.train.fit` recognises a ``GD`` optimizer and lets
-    :meth:`coursekit.layers.Sequential.sgd_step` fuse this update into the backward pass.
     """
 
     def __init__(self, lr=0.1):
         super().__init__(lr)
-        self._scratch = {}
 
     def step(self, params, grads):
         _check_step_args(params, grads)
-        lr = self.lr
         for k, g in grads.items():
-            sgd_update(params[k], g, lr, self._scratch)
+            params[k] -= self.lr * np.asarray(g, dtype=np.float64)
 
 
 class Momentum(Optimizer):
@@ -523,9 +471,8 @@ class Newton(Optimizer):
 
     def step(self, params, grads, hessians=None):
         _check_step_args(params, grads)
-        if not isinstance(hessians, dict):
-            raise TypeError("hessians: Newton.step needs a dict name -> Hessian (n, n) of each "
-                            f"flattened parameter array, got {type(hessians).__name__}")
+        check_instance(hessians, "hessians", dict,
+                       "a dict name -> Hessian (n, n) of each flattened parameter array (Newton.step needs it)")
         for k, g in grads.items():
             g = np.asarray(g, dtype=np.float64).ravel()
             if k not in hessians:
@@ -547,99 +494,6 @@ OPTIMIZERS = {
 }
 
 
-# --------------------------------------------------------------------------- schedules
-class _Schedule:
-    def __init__(self, eta0):
-        self.eta0 = check_positive(eta0, "eta0")
-
-    def _check_k(self, k):
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-            raise ValueError(f"k: expected an iteration index (int ≥ 0), got {k!r}")
-
-
-class LinearDecay(_Schedule):
-    """The lecture's "linear decay" η_k = η₀ / (k + 1) (k = 0, 1, ...): a 1/k decay."""
-
-    def __call__(self, k):
-        self._check_k(k)
-        return self.eta0 / (k + 1)
-
-
-class QuadraticDecay(_Schedule):
-    """The lecture's "quadratic decay" η_k = η₀ / (k + 1)²."""
-
-    def __call__(self, k):
-        self._check_k(k)
-        return self.eta0 / (k + 1) ** 2
-
-
-class ExponentialDecay(_Schedule):
-    """Exponential decay η_k = η₀ e^{−βk}, β > 0."""
-
-    def __init__(self, eta0, beta=0.01):
-        super().__init__(eta0)
-        self.beta = check_positive(beta, "beta")
-
-    def __call__(self, k):
-        self._check_k(k)
-        return self.eta0 * math.exp(-self.beta * k)
-
-
-class StepDecayOnPlateau:
-    """The lecture's recipe: train at a fixed η until the loss stagnates, then η ← αη.
-
-    Call ``.step(loss)`` once per epoch (or evaluation); ``sched(k)`` (or ``.lr``) gives the
-    current η. The loss "stagnates" when it has not improved on the best loss so far by more
-    than ``rel_tol``·|best| for ``patience`` consecutive calls; then η ← αη and the count
-    restarts.
-
-    Parameters
-    ----------
-    eta0 : float
-        Initial η > 0.
-    alpha : float
-        Factor α in (0, 1) (typically 0.1).
-    patience : int
-        Number of non-improving calls tolerated (≥ 1).
-    rel_tol : float
-        Relative improvement that counts (≥ 0).
-    min_lr : float
-        η never goes below this (≥ 0).
-    """
-
-    def __init__(self, eta0, alpha=0.1, patience=3, rel_tol=1e-4, min_lr=0.0):
-        self.lr = check_positive(eta0, "eta0")
-        self.alpha = check_in_range(alpha, "alpha", 0.0, 1.0, low_inclusive=False)
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
-            raise ValueError(f"patience: expected an int ≥ 1, got {patience!r}")
-        self.patience = int(patience)
-        self.rel_tol = check_positive(rel_tol, "rel_tol", allow_zero=True)
-        self.min_lr = check_positive(min_lr, "min_lr", allow_zero=True)
-        self.best = math.inf
-        self.bad = 0
-        self.n_decays = 0
-
-    def step(self, loss):
-        """Record one loss value; decay η if it has stagnated. Returns the current η."""
-        loss = float(loss)
-        if not math.isfinite(loss):
-            raise ValueError(f"loss: expected a finite number, got {loss!r}")
-        improved = (not math.isfinite(self.best)) or loss < self.best - self.rel_tol * abs(self.best)
-        if improved:
-            self.best = loss
-            self.bad = 0
-        else:
-            self.bad += 1
-            if self.bad >= self.patience:
-                self.lr = max(self.lr * self.alpha, self.min_lr)
-                self.bad = 0
-                self.n_decays += 1
-        return self.lr
-
-    def __call__(self, k=None):
-        return self.lr
-
-
 # --------------------------------------------------------------------------- minibatches
 def minibatches(n, batch_size, rng):
     """Yield index arrays covering ``range(n)`` once, in a fresh random order (one epoch).
@@ -656,11 +510,9 @@ def minibatches(n, batch_size, rng):
     rng : numpy.random.Generator
         Source of the permutation (pass a seeded one for reproducible runs).
     """
-    for name, v in (("n", n), ("batch_size", batch_size)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name}: expected an int ≥ 1, got {v!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
-    order = rng.permutation(int(n))
-    for start in range(0, int(n), int(batch_size)):
-        yield order[start:start + int(batch_size)]
+    n = check_int(n, "n", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    check_instance(rng, "rng", np.random.Generator, "a numpy.random.Generator")
+    order = rng.permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]

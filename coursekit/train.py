@@ -8,29 +8,28 @@ every epoch with a generator seeded by ``seed`` (so a run is reproducible). Each
 
 The model is anything with ``forward``, ``backward``, ``parameters()`` and
 ``gradients()`` (a :class:`coursekit.layers.Sequential`); the optimizer anything with
-``step(params, grads)`` updating the arrays in place (contract C). With a plain
-:class:`coursekit.optim.GD` and a model that has ``sgd_step`` (a Sequential), the last two
-calls are one, ``model.sgd_step(δ, optimizer.lr)``: the same update, fused into the backward
-pass (the weight gradients are then not kept; see :meth:`Sequential.sgd_step`).
+``step(params, grads)`` updating the arrays in place (contract C); every optimizer, plain
+:class:`coursekit.optim.GD` included, takes exactly this path. The minibatches come from
+:func:`coursekit.optim.minibatches` (or consecutive slices with ``shuffle=False``).
 
 Learning-rate schedules: ``schedule`` is a callable ``k -> η`` of the global step
 counter k = 0, 1, 2, … (over all epochs). Before step k the loop sets
 ``optimizer.lr = schedule(k)`` — that attribute is the whole contract. A schedule that
-also has a ``step(loss)`` method (e.g. :class:`coursekit.optim.StepDecayOnPlateau`) is
+also has a ``step(loss)`` method (e.g. :class:`coursekit.schedules.StepDecayOnPlateau`) is
 told the epoch's loss after every epoch (the validation loss if there is validation
 data, else the training loss), so it can decay η when the loss stagnates.
 """
 
 from __future__ import annotations
 
-import numbers
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from coursekit._validate import as_float_array
+from coursekit._validate import as_float_array, check_callable, check_int, check_methods, check_positive
 from coursekit.losses import get_loss
-from coursekit.optim import GD
+from coursekit.optim import minibatches
 
 __all__ = ["History", "fit", "accuracy"]
 
@@ -59,9 +58,6 @@ class History:
     @property
     def epochs(self):
         return len(self.train_loss)
-
-    def as_dict(self):
-        return {k: list(v) for k, v in self.__dict__.items()}
 
     def __repr__(self):
         parts = [f"epochs={self.epochs}"]
@@ -110,23 +106,19 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
     -------
     History
     """
-    for attr in ("forward", "backward", "parameters", "gradients"):
-        if not callable(getattr(model, attr, None)):
-            raise TypeError(f"model: expected an object with forward/backward/parameters/gradients, "
-                            f"got {type(model).__name__} (no {attr})")
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer: expected an object with step(params, grads), got {type(optimizer).__name__}")
-    if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule: expected a callable k -> learning rate, got {type(schedule).__name__}")
+    check_methods(model, "model", ("forward", "backward", "parameters", "gradients"),
+                  "an object with forward/backward/parameters/gradients")
+    check_methods(optimizer, "optimizer", ("step",), "an object with step(params, grads)")
+    if schedule is not None:
+        check_callable(schedule, "schedule", "a callable k -> learning rate")
     loss_fn = get_loss(loss)
     X = as_float_array(X, "X", ndim=2)
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y: expected {X.shape[0]} targets (one per row of X), got shape {y.shape}")
-    epochs = _check_int(epochs, "epochs")
-    batch_size = _check_int(batch_size, "batch_size")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed: expected an int, got {type(seed).__name__}")
+    epochs = check_int(epochs, "epochs", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    seed = check_int(seed, "seed", low=0)
     have_val = X_val is not None or y_val is not None
     if have_val:
         if X_val is None or y_val is None:
@@ -141,11 +133,8 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
     n = X.shape[0]
     batch_size = min(batch_size, n)
     rng = np.random.default_rng(seed)
-    backward_kw = {"input_grad": False} if _accepts(model.backward, "input_grad") else {}
-    forward_kw = {"check": False} if _accepts(model.forward, "check") else {}  # X was validated above
-    # Plain GD on a Sequential: the update is fused into the backward pass (same result; see
-    # Sequential.sgd_step). Any other optimizer (or a GD subclass) gets backward + step.
-    fused = type(optimizer) is GD and callable(getattr(model, "sgd_step", None))
+    # A Sequential's first layer can skip ∂L/∂x, which training never uses.
+    backward_kw = {"input_grad": False} if "input_grad" in _parameters(model.backward) else {}
     history = History()
     k = 0
 
@@ -153,23 +142,19 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
 
     bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=True)
     for _epoch in bar:
-        order = rng.permutation(n) if shuffle else None
+        if shuffle:
+            batches = minibatches(n, batch_size, rng)
+        else:
+            batches = (slice(start, start + batch_size) for start in range(0, n, batch_size))
         total, correct = 0.0, 0
-        for start in range(0, n, batch_size):
-            if order is None:
-                xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-            else:
-                idx = order[start:start + batch_size]
-                xb, yb = X[idx], y[idx]
+        for idx in batches:
+            xb, yb = X[idx], y[idx]
             if schedule is not None:
-                optimizer.lr = _check_lr(schedule(k), k)
-            out = model.forward(xb, **forward_kw)
+                optimizer.lr = check_positive(schedule(k), "schedule")
+            out = model.forward(xb)
             batch_loss, dout = loss_fn(out, yb)
-            if fused:
-                model.sgd_step(dout, optimizer.lr)
-            else:
-                model.backward(dout, **backward_kw)
-                optimizer.step(model.parameters(), model.gradients())
+            model.backward(dout, **backward_kw)
+            optimizer.step(model.parameters(), model.gradients())
             batch_loss = float(batch_loss)
             history.step_loss.append(batch_loss)
             history.lr.append(float(getattr(optimizer, "lr", np.nan)))
@@ -182,7 +167,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
             history.train_accuracy.append(correct / n)
         postfix = {"loss": f"{history.train_loss[-1]:.4f}"}
         if have_val:
-            out = model.forward(X_val, **forward_kw)
+            out = model.forward(X_val)
             vloss, _ = loss_fn(out, y_val)
             history.val_loss.append(float(vloss))
             postfix["val_loss"] = f"{history.val_loss[-1]:.4f}"
@@ -202,29 +187,9 @@ def _flat(y):
     return y[:, 0] if (y.ndim == 2 and y.shape[1] == 1) else y
 
 
-def _accepts(method, keyword):
-    """Whether ``method`` takes ``keyword`` (Sequential's forward(check=) and backward(input_grad=))."""
-    import inspect
-
+def _parameters(method):
+    """The parameter names of ``method`` (empty if Python cannot tell)."""
     try:
-        return keyword in inspect.signature(method).parameters
+        return inspect.signature(method).parameters
     except (TypeError, ValueError):
-        return False
-
-
-def _check_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected a positive int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name}: expected a positive int, got {value}")
-    return int(value)
-
-
-def _check_lr(lr, k):
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        raise TypeError(f"schedule: expected a number from schedule({k}), got {type(lr).__name__}") from None
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"schedule: expected a learning rate > 0 from schedule({k}), got {lr!r}")
-    return lr
+        return {}

@@ -21,11 +21,11 @@ from matplotlib.figure import Figure
 
 from coursekit import landscapes as L
 from coursekit.optim import OPTIMIZERS
-from coursekit._validate import check_in_range, check_positive
+from coursekit._validate import check_choice, check_in_range, check_int, check_positive
 from coursekit.plotting import landscape_grid, plot_contour
 from coursekit.widgets.panel import Panel
 
-__all__ = ["simulate_optimization", "OptimizationPanel", "METHODS", "DEFAULTS", "draw_optimization"]
+__all__ = ["simulate_optimization", "OptimizationPanel", "METHODS", "DEFAULTS"]
 
 #: Method chooser entries (the keys of coursekit.optim.OPTIMIZERS).
 METHODS = list(OPTIMIZERS)
@@ -71,8 +71,7 @@ def simulate_optimization(method="momentum", landscape="narrow valley (κ = 50)"
         eta_max_momentum (2(1+β)/λ_max), rate_star ((√κ−1)/(√κ+1)), kappa, eigenvalues``,
         else None.
     """
-    if method not in OPTIMIZERS:
-        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    check_choice(method, "method", OPTIMIZERS)
     lr = check_positive(lr, "lr")
     momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
     ls = L.get_landscape(landscape)
@@ -212,15 +211,6 @@ class OptimizationDrawer:
         return self._canvases[id(ls)].update(data)
 
 
-#: A module-level drawer (used by :func:`draw_optimization`).
-_DRAWER = OptimizationDrawer()
-
-
-def draw_optimization(data):
-    """Draw :func:`simulate_optimization`'s result (contour + path, loss curve, (η, β) plane)."""
-    return _DRAWER(data)
-
-
 def readout(data):
     """HTML under the controls: final gap, divergence, and on quadratics α*, β*, 2/λ_max."""
     parts = [f"<b>{data['method']}</b> on {data['landscape']}: "
@@ -245,8 +235,7 @@ class OptimizationPanel(Panel):
 
     def __init__(self, method=DEFAULTS["method"], landscape=DEFAULTS["landscape"], lr=DEFAULTS["lr"],
                  momentum=DEFAULTS["momentum"], n_steps=200):
-        if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
-            raise ValueError(f"n_steps: expected an int ≥ 1, got {n_steps!r}")
+        n_steps = check_int(n_steps, "n_steps", low=1)
         controls = {
             "lr": widgets.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.01,
                                          description="learning rate", readout_format=".3g",
@@ -256,7 +245,7 @@ class OptimizationPanel(Panel):
             "method": widgets.Dropdown(options=METHODS, value=method, description="method"),
             "landscape": widgets.Dropdown(options=list(L.LANDSCAPES), value=landscape, description="landscape"),
         }
-        self.n_steps = int(n_steps)
+        self.n_steps = n_steps
         self.drawer = OptimizationDrawer()
         super().__init__(controls, self._simulate, self.drawer, readout)
 

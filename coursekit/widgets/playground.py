@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from coursekit import functional as F
-from coursekit._validate import check_int, check_positive
+from coursekit._validate import check_choice, check_int, check_positive
 from coursekit.layers import Linear, ReLU, Sequential, Sigmoid, Softplus, Tanh
 from coursekit.optim import GD
 from coursekit.widgets.panel import Panel
@@ -55,12 +55,6 @@ ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softp
 _DIVERGED = 1e6
 
 
-def _check_choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name}: expected one of {sorted(choices)}, got {value!r}")
-    return value
-
-
 @functools.lru_cache(maxsize=16)
 def _cached_data(dataset, seed):
     import coursekit.datasets as ds
@@ -83,7 +77,7 @@ def playground_data(dataset="XOR", seed=0):
     seed : int
         Seed of the data generator (:mod:`coursekit.datasets`).
     """
-    _check_choice(dataset, "dataset", DATASETS)
+    check_choice(dataset, "dataset", DATASETS)
     seed = check_int(seed, "seed", low=0)
     return _cached_data(dataset, seed)
 
@@ -91,7 +85,7 @@ def playground_data(dataset="XOR", seed=0):
 def make_playground_model(hidden_units=4, activation="tanh", seed=0):
     """``Sequential(Linear(2, N_H), g, Linear(N_H, 2))`` with seeded uniform ±√(3/fan_in) init."""
     hidden_units = check_int(hidden_units, "hidden_units", low=1, high=256)
-    _check_choice(activation, "activation", ACTIVATIONS)
+    check_choice(activation, "activation", ACTIVATIONS)
     seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     return Sequential(

@@ -14,7 +14,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from coursekit._validate import check_positive
+from coursekit._validate import check_choice, check_positive
 from coursekit.plotting import plot_svm_margins, svm_grid
 from coursekit.svm import KernelSVM
 from coursekit.widgets.panel import Panel
@@ -39,8 +39,7 @@ def _data(name, n, seed):
 def svm_data(data="overlap", n=80, seed=0):
     """The panel's data set ``(X (n, 2), y (n,))``: "overlap" (two overlapping blobs),
     "separable" (two well separated blobs) or "moons". Copies, so callers may modify them."""
-    if data not in DATASETS:
-        raise ValueError(f"data: expected one of {list(DATASETS)}, got {data!r}")
+    check_choice(data, "data", DATASETS)
     X, y = _data(data, int(n), int(seed))
     return X.copy(), y.copy()
 

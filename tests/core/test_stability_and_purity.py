@@ -60,7 +60,7 @@ def test_sigmoid_softplus_bce_with_logits_for_huge_z():
         ds = F.sigmoid_backward(np.ones_like(z), z)
         sp = F.softplus_forward(z)
         dsp = F.softplus_backward(np.ones_like(z), z)
-        loss, dl = losses.bce_with_logits(z.T, np.array([[1.0], [1], [0], [0], [1], [0]]))
+        loss, dl = F.bce_with_logits(z.T, np.array([[1.0], [1], [0], [0], [1], [0]]))
         L.Sigmoid().forward(z)
         L.Softplus().forward(z)
     np.testing.assert_allclose(s[0, [0, 2, 4, 5]], [0.0, 0.5, 1.0, 1.0], atol=1e-300)
@@ -100,7 +100,7 @@ def _cases(rng):
         (F.softmax_forward, (z,)), (F.softmax_backward, (d, z)), (F.log_softmax, (z,)),
         (F.mse_loss, (z, d)), (F.bce_loss, (p, yb)), (F.softmax_cross_entropy, (z, y)),
         (F.cross_entropy, (probs, y)), (F.hinge_loss, (p, ypm)), (F.mlp_loss_and_grads, (params, x, np.array([0, 2, 1]))),
-        (losses.bce_with_logits, (p, yb)), (losses.MSELoss(), (z, d)), (losses.BCELoss(), (p, yb)),
+        (F.bce_with_logits, (p, yb)), (losses.MSELoss(), (z, d)), (losses.BCELoss(), (p, yb)),
         (losses.BCEWithLogitsLoss(), (p, yb)), (losses.CrossEntropyLoss(), (probs, y)),
         (losses.SoftmaxCrossEntropyLoss(), (z, y)), (losses.HingeLoss(), (p, ypm)),
     ]

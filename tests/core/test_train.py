@@ -104,6 +104,37 @@ def test_fit_equals_hand_written_minibatch_sgd():
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
 
+def test_every_optimizer_plain_gd_included_takes_backward_then_step():
+    """fit's step is the documented loop for every optimizer: the minibatches of
+    coursekit.optim.minibatches, model.backward, then optimizer.step with all gradients."""
+    from coursekit.optim import minibatches
+
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 3, 40)
+
+    def make():
+        return L.Sequential(L.Linear(3, 5, rng=0), L.ReLU(), L.Linear(5, 3, rng=1))
+
+    model, opt, seen = make(), GD(lr=0.2), []
+    plain_step = opt.step
+
+    def recording_step(params, grads):
+        seen.append(sorted(grads))
+        plain_step(params, grads)
+
+    opt.step = recording_step
+    fit(model, SoftmaxCrossEntropyLoss(), X, y, opt, epochs=2, batch_size=16, seed=3, progress=False)
+    assert seen == [["0.W", "0.b", "2.W", "2.b"]] * 6  # 3 batches per epoch, every gradient each step
+    ref, loss, order = make(), SoftmaxCrossEntropyLoss(), np.random.default_rng(3)
+    for _ in range(2):
+        for idx in minibatches(40, 16, order):
+            _, d = loss(ref.forward(X[idx]), y[idx])
+            ref.backward(d)
+            GD(lr=0.2).step(ref.parameters(), ref.gradients())
+    for k, v in ref.parameters().items():
+        np.testing.assert_array_equal(model.parameters()[k], v, err_msg=k)
+
+
 def test_schedule_sets_lr_before_each_step_and_validation_is_recorded():
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(30, 2)), rng.integers(0, 2, 30)

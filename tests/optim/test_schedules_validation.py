@@ -52,7 +52,9 @@ def test_schedule_drives_optimizer_lr_in_run():
     (lambda: optim.Rprop(lr=0.1, step_min=1.0, step_max=0.5), "step_max"),
     (lambda: optim.Quickprop(lr=0.1, max_growth=0), "max_growth"),
     (lambda: optim.Newton(lr=float("nan")), "lr"),
-    (lambda: optim.LinearDecay(-1.0), "eta0"),
+    (lambda: optim.LinearDecay(-1.0), "lr"),
+    (lambda: optim.QuadraticDecay(lr=0.0), "lr"),
+    (lambda: optim.StepDecayOnPlateau(lr=-1.0), "lr"),
     (lambda: optim.ExponentialDecay(1.0, beta=0.0), "beta"),
     (lambda: optim.StepDecayOnPlateau(1.0, alpha=1.0), "alpha"),
     (lambda: optim.StepDecayOnPlateau(1.0, patience=0), "patience"),
@@ -60,6 +62,20 @@ def test_schedule_drives_optimizer_lr_in_run():
 def test_bad_hyperparameters_raise_naming_the_argument(make, arg):
     with pytest.raises(ValueError, match=rf"^{arg}: expected"):
         make()
+
+
+def test_schedules_take_lr_like_the_optimizers():
+    """One name for one idea: the (initial) learning rate is ``lr`` everywhere."""
+    import inspect
+
+    for cls in (optim.LinearDecay, optim.QuadraticDecay, optim.ExponentialDecay, optim.StepDecayOnPlateau):
+        assert list(inspect.signature(cls).parameters)[0] == "lr", cls.__name__
+    assert optim.LinearDecay(lr=0.6)(2) == pytest.approx(0.2)
+    assert optim.QuadraticDecay(lr=0.9)(2) == pytest.approx(0.1)
+    assert optim.ExponentialDecay(lr=2.0, beta=np.log(2.0))(3) == pytest.approx(0.25)
+    assert optim.StepDecayOnPlateau(lr=0.3).lr == 0.3
+    for cls in optim.OPTIMIZERS.values():
+        assert list(inspect.signature(cls).parameters)[0] == "lr", cls.__name__
 
 
 def test_bad_types_and_step_arguments():
