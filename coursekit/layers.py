@@ -42,6 +42,7 @@ __all__ = [
     "Sign",
     "Sequential",
     "NotDifferentiableError",
+    "ACTIVATIONS",
 ]
 
 
@@ -232,6 +233,10 @@ class ReLU(_Elementwise):
 
     _forward = staticmethod(F.relu_forward)
     _backward = staticmethod(F.relu_backward)
+
+
+#: The smooth elementwise activations by name (the playground's chooser lists these).
+ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus}
 
 
 class Softmax(Layer):

@@ -3,7 +3,7 @@
 The model (seed 000's network with smooth activations, two output logits):
 
     z_H = W_H x + β_H          (N_H hidden units, W_H of shape (N_H, 2))
-    u_H = g(z_H)               (g = tanh, sigmoid, ReLU or softplus)
+    u_H = g(z_H)               (g: one of coursekit.layers.ACTIVATIONS, e.g. tanh or ReLU)
     z_O = W_O u_H + β_O        (2 logits, W_O of shape (2, N_H))
     ŷ   = softmax(z_O)         (class probabilities)
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from coursekit import functional as F
 from coursekit._validate import check_choice, check_int, check_positive
-from coursekit.layers import Linear, ReLU, Sequential, Sigmoid, Softplus, Tanh
+from coursekit.layers import ACTIVATIONS, Linear, Sequential
 from coursekit.optim import GD
 from coursekit.widgets.panel import Panel
 
@@ -49,8 +49,6 @@ DATASETS = {
     "circles": ("circles", {"n": 200, "noise": 0.08}),
     "spirals": ("spirals", {"n": 200, "noise": 0.1}),
 }
-#: Hidden-layer activations offered by the playground.
-ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus}
 #: A weight larger than this in absolute value counts as divergence (training stops).
 _DIVERGED = 1e6
 
@@ -106,8 +104,9 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
         N_H, the width of the hidden layer.
     lr : float > 0
         The learning rate η of full-batch gradient descent.
-    activation : {"tanh", "sigmoid", "ReLU", "softplus"}
-        The hidden activation g.
+    activation : str
+        The hidden activation g, a key of :data:`coursekit.layers.ACTIVATIONS`
+        ("tanh", "sigmoid", "ReLU", "softplus", ...).
     epochs : int ≥ 1
         Number of full-batch gradient steps.
     seed : int ≥ 0

@@ -20,7 +20,7 @@ def close(a, b, rtol=1e-5, atol=1e-7):
     np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
-ACTIVATIONS = [L.Sigmoid, L.Tanh, L.ReLU, L.Softplus, L.Softmax]
+ACTIVATIONS = [*L.ACTIVATIONS.values(), L.Softmax]  # every activation layer
 
 
 @pytest.mark.parametrize("cls", ACTIVATIONS, ids=lambda c: c.__name__)
