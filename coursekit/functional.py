@@ -15,6 +15,7 @@ The lecture ``lectures/03_backpropagation.ipynb`` derives each backward formula.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import erfc
 
 from coursekit._validate import as_float_array, check_instance, check_labels, check_same_shape
 
@@ -33,6 +34,8 @@ __all__ = [
     "relu_backward",
     "softplus_forward",
     "softplus_backward",
+    "gelu_forward",
+    "gelu_backward",
     "softmax_forward",
     "softmax_backward",
     "log_softmax",
@@ -179,6 +182,27 @@ def softplus_backward(dout, z):
     """``dz = dout · σ(z)``: the derivative of softplus is the sigmoid."""
     dout, z = _activation_args(dout, z)
     return dout * sigmoid_forward(z)
+
+
+@_quiet_underflow
+def gelu_forward(z):
+    """GELU (exact, not the tanh approximation): ``g(z) = z Φ(z)``, elementwise (any shape).
+
+    Φ is the standard normal CDF, evaluated as Φ(z) = ½ erfc(−z/√2): in the left tail
+    erfc keeps full relative precision where ½(1 + erf(z/√2)) would cancel to 0
+    (e.g. Φ(−10) ≈ 7.6e-24). g(z) → z for z → +∞ and → 0⁻ for z → −∞.
+    """
+    z = as_float_array(z, "z")
+    return z * (0.5 * erfc(-z / np.sqrt(2.0)))
+
+
+@_quiet_underflow
+def gelu_backward(dout, z):
+    """``dz = dout · (Φ(z) + z φ(z))`` with φ(z) = e^(−z²/2)/√(2π); ``z`` is the pre-activation."""
+    dout, z = _activation_args(dout, z)
+    cdf = 0.5 * erfc(-z / np.sqrt(2.0))
+    pdf = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    return dout * (cdf + z * pdf)
 
 
 @_quiet_underflow

@@ -37,6 +37,7 @@ __all__ = [
     "Tanh",
     "ReLU",
     "Softplus",
+    "GELU",
     "Softmax",
     "Step",
     "Sign",
@@ -235,8 +236,15 @@ class ReLU(_Elementwise):
     _backward = staticmethod(F.relu_backward)
 
 
+class GELU(_Elementwise):
+    """Gaussian error linear unit z Φ(z) (exact, Φ the normal CDF); backward dz = dout · (Φ(z) + z φ(z))."""
+
+    _forward = staticmethod(F.gelu_forward)
+    _backward = staticmethod(F.gelu_backward)
+
+
 #: The smooth elementwise activations by name (the playground's chooser lists these).
-ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus}
+ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus, "GELU": GELU}
 
 
 class Softmax(Layer):

@@ -39,7 +39,7 @@ cells = [
     import matplotlib.pyplot as plt
 
     from coursekit import functional as F
-    from coursekit.gradcheck import numerical_vjp, max_rel_error
+    from coursekit.gradcheck import check_vjp
     from coursekit.layers import (Sequential, Linear, Sign, Step, Sigmoid, Tanh, ReLU, Softplus,
                                   NotDifferentiableError)
     from coursekit.losses import BCEWithLogitsLoss
@@ -179,7 +179,10 @@ cells = [
     | tanh | tanh(z) | 1 − tanh²(z) |
     | ReLU | max(0, z) | 𝟙[z > 0] for z ≠ 0 |
     | softplus | log(1 + e^z) | 1/(1 + e^(−z)) = σ(z) |
+    | GELU | z Φ(z) | Φ(z) + z φ(z) |
 
+    (GELU, the activation of BERT and GPT, weighs z by Φ(z), the standard normal CDF;
+    φ(z) = e^(−z²/2)/√(2π) is the normal density.)
     The derivative curves below are **not** typed in: each is coursekit's backward pass with upstream
     gradient dout = 1, i.e. `F.<name>_backward(np.ones_like(z), z)` = g′(z)·1.
     """),
@@ -191,8 +194,9 @@ cells = [
         "tanh": (F.tanh_forward, F.tanh_backward),
         "ReLU": (F.relu_forward, F.relu_backward),
         "softplus": (F.softplus_forward, F.softplus_backward),
+        "GELU": (F.gelu_forward, F.gelu_backward),
     }
-    fig, axes = plt.subplots(1, 5, figsize=(15, 3), sharex=True)
+    fig, axes = plt.subplots(1, 6, figsize=(18, 3), sharex=True)
     axes[0].plot(z, Step()(z), color="k", label="g(z)")
     axes[0].plot(z[z < 0], 0 * z[z < 0], color="tab:red", label="g′(z)")
     axes[0].plot(z[z > 0], 0 * z[z > 0], color="tab:red")
@@ -217,9 +221,8 @@ cells = [
     """),
     code(r"""
     for name, (fwd, bwd) in acts.items():
-        numeric = numerical_vjp(fwd, {"z": z}, ones)["z"]
-        print(f"{name:8s}: backward vs finite differences, max rel. error < 1e-6: "
-              f"{max_rel_error(bwd(ones, z), numeric) < 1e-6}")
+        report = check_vjp(fwd, {"z": bwd(ones, z)}, {"z": z}, ones)   # entry by entry
+        print(f"{name:8s}: backward vs finite differences, every entry within rel. error 1e-6: {report.passed}")
     s = F.sigmoid_forward(z)
     print("softplus' == sigmoid:", np.allclose(F.softplus_backward(ones, z), s, rtol=1e-12, atol=0))
     print("sigmoid'  == s(1 - s):", np.allclose(F.sigmoid_backward(ones, z), s * (1 - s), rtol=1e-12, atol=0))
@@ -229,7 +232,8 @@ cells = [
         print(f"g'({zz:+.1f}): {vals}")
     """),
     md(r"""
-    Logistic and softplus have continuous derivatives; step and ReLU do not (seed 002). Note where each
+    Logistic, softplus and GELU have continuous derivatives; step and ReLU do not (seed 002). GELU is the
+    only one that is not monotone: g′(−2) < 0 above, it dips to a minimum at z ≈ −0.75. Note where each
     derivative is (nearly) zero: a saturated sigmoid or tanh unit, or a ReLU with z < 0, passes almost
     no gradient back — the *vanishing gradient* that the positive derivative of softplus avoids.
 
@@ -437,12 +441,13 @@ cells = [
     """),
     md(r"""
     What the panel computes, for a few settings (final loss and training accuracy after 500 steps).
-    One hidden unit gives a decision boundary that is a single line (the output is a monotone function
-    of one projection w·x + b), so XOR stays at 75 % at best; four units solve it. Spirals need many
-    units — and ReLU trains them faster here than tanh:
+    With a monotone activation one hidden unit gives a decision boundary that is a single line (the
+    output is a monotone function of one projection w·x + b), so XOR stays at 75 % at best; four units
+    solve it. GELU is not monotone: one GELU unit can cut out a band between two parallel lines, which
+    is enough for XOR. Spirals need many units — and ReLU trains them faster here than tanh:
     """),
     code(r"""
-    for dataset, act, widths in [("XOR", "tanh", (1, 2, 4)), ("circles", "tanh", (1, 2, 4)),
+    for dataset, act, widths in [("XOR", "tanh", (1, 2, 4)), ("XOR", "GELU", (1,)), ("circles", "tanh", (1, 2, 4)),
                                  ("spirals", "ReLU", (2, 8, 32))]:
         for h in widths:
             d = simulate_playground(dataset=dataset, hidden_units=h, lr=0.5, activation=act)
@@ -459,7 +464,7 @@ cells = [
     * A multilayer perceptron = linear classifiers whose ±1 outputs are new features, followed by a
       second linear map: **z**_H = W_H **x** + **β**_H, **u**_H = g(**z**_H), z_O = W_O **u**_H + β_O.
     * Step/sign units give binary features but no gradient; smooth activations (sigmoid, tanh, ReLU,
-      softplus) make the network trainable by gradient descent on the cross-entropy.
+      softplus, GELU) make the network trainable by gradient descent on the cross-entropy.
     * Hidden units are learned features; layers of threshold units express intersections (2 layers)
       and unions of intersections (3 layers) of half-spaces.
     * Without non-linear activations, depth buys nothing: affine maps compose to one affine map.
