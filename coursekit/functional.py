@@ -10,6 +10,11 @@ upstream gradient ``dout = ∂L/∂out`` (the seeds' δ) and returns the gradien
 respect to its inputs.
 
 The lecture ``lectures/03_backpropagation.ipynb`` derives each backward formula.
+
+This is the one place each formula is written: layers, losses, the training loop, the
+widgets, the lectures and the grader call these functions, and there is no faster second
+copy. That is why the module is a little over 500 lines and stays one module: a new
+activation adds its forward/backward pair here and nowhere else.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Optimizers and learning-rate schedules (contract C).
+"""Optimizers (contract C); the learning-rate schedules live in :mod:`coursekit.schedules`.
 
 Every optimizer is a small class built with keyword hyperparameters. ``opt.step(params, grads)``
 updates a dict of numpy arrays **in place**, keeping its state (velocities, running averages,
@@ -23,6 +23,10 @@ Rprop          per weight: grow the step ×α while ∂E/∂w keeps its sign, el
 Quickprop      per weight: secant (finite-difference Newton) step on ∂E/∂w
 Newton         W ← W − η H⁻¹∇   (needs the Hessian; see :class:`Newton`)
 =============  =============================================================================
+
+The module is about 500 lines, most of them the docstrings that state each update in the
+lecture's notation and its correspondence with torch.optim; the optimizers stay together so
+this table is the whole list.
 """
 
 from __future__ import annotations
