@@ -31,6 +31,7 @@ this table is the whole list.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -82,11 +83,17 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self):
-        hp = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
-        return f"{type(self).__name__}({hp})"
+        """``Adam(lr=0.001, beta1=0.9, ...)``: the constructor's keywords with their current values."""
+        names = inspect.signature(type(self)).parameters
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in names)})"
 
-    def _hyper(self):
-        return {"lr": self.lr}
+    def _zeros(self, k, like):
+        """The state array of key ``k``, created as zeros shaped like ``like`` at the first step."""
+        st = self.state.get(k)
+        if st is None:
+            st = self.state[k] = np.zeros_like(like, dtype=np.float64)
+        return st
+
 
 
 class GD(Optimizer):
@@ -128,21 +135,16 @@ class Momentum(Optimizer):
         super().__init__(lr)
         self.beta = check_in_range(beta, "beta", 0.0, 1.0)
 
-    def _hyper(self):
-        return {"lr": self.lr, "beta": self.beta}
-
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
-            dW = self.state.get(k)
-            if dW is None:
-                dW = self.state[k] = np.zeros_like(params[k], dtype=np.float64)
+            dW = self._zeros(k, params[k])
             dW *= self.beta
             dW -= self.lr * np.asarray(g, dtype=np.float64)
             params[k] += dW
 
 
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient, in the lecture's form.
 
     The lecture's update (gradient at the look-ahead point W + βΔW):
@@ -164,23 +166,15 @@ class Nesterov(Optimizer):
     lr : float
         η > 0.
     beta : float
-        β in [0, 1).
+        β in [0, 1). (Hyperparameters and state — ΔW per key — are :class:`Momentum`'s;
+        only the step differs.)
     """
-
-    def __init__(self, lr=0.01, beta=0.9):
-        super().__init__(lr)
-        self.beta = check_in_range(beta, "beta", 0.0, 1.0)
-
-    def _hyper(self):
-        return {"lr": self.lr, "beta": self.beta}
 
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
             g = np.asarray(g, dtype=np.float64)
-            dW = self.state.get(k)
-            if dW is None:
-                dW = self.state[k] = np.zeros_like(params[k], dtype=np.float64)
+            dW = self._zeros(k, params[k])
             dW *= self.beta
             dW -= self.lr * g
             params[k] += self.beta * dW - self.lr * g
@@ -206,16 +200,11 @@ class AdaGrad(Optimizer):
         super().__init__(lr)
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
-    def _hyper(self):
-        return {"lr": self.lr, "eps": self.eps}
-
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
             g = np.asarray(g, dtype=np.float64)
-            G = self.state.get(k)
-            if G is None:
-                G = self.state[k] = np.zeros_like(params[k], dtype=np.float64)
+            G = self._zeros(k, params[k])
             G += g * g
             params[k] -= self.lr * g / (np.sqrt(G) + self.eps)
 
@@ -242,16 +231,11 @@ class RMSprop(Optimizer):
         self.rho = check_in_range(rho, "rho", 0.0, 1.0)
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
-    def _hyper(self):
-        return {"lr": self.lr, "rho": self.rho, "eps": self.eps}
-
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
             g = np.asarray(g, dtype=np.float64)
-            v = self.state.get(k)
-            if v is None:
-                v = self.state[k] = np.zeros_like(params[k], dtype=np.float64)
+            v = self._zeros(k, params[k])
             v *= self.rho
             v += (1.0 - self.rho) * g * g
             params[k] -= self.lr * g / (np.sqrt(v) + self.eps)
@@ -282,9 +266,6 @@ class Adam(Optimizer):
         self.beta1 = check_in_range(beta1, "beta1", 0.0, 1.0)
         self.beta2 = check_in_range(beta2, "beta2", 0.0, 1.0)
         self.eps = check_positive(eps, "eps", allow_zero=True)
-
-    def _hyper(self):
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def step(self, params, grads):
         _check_step_args(params, grads)
@@ -360,10 +341,6 @@ class Rprop(Optimizer):
         if self.step_max <= self.step_min:
             raise ValueError(f"step_max: expected a ceiling > step_min = {self.step_min!r}, got {step_max!r}")
 
-    def _hyper(self):
-        return {"lr": self.lr, "alpha": self.alpha, "beta": self.beta,
-                "step_min": self.step_min, "step_max": self.step_max}
-
     def step(self, params, grads):
         _check_step_args(params, grads)
         for k, g in grads.items():
@@ -424,9 +401,6 @@ class Quickprop(Optimizer):
     def __init__(self, lr=0.01, max_growth=1.75):
         super().__init__(lr)
         self.max_growth = check_positive(max_growth, "max_growth")
-
-    def _hyper(self):
-        return {"lr": self.lr, "max_growth": self.max_growth}
 
     def step(self, params, grads):
         _check_step_args(params, grads)

@@ -17,6 +17,7 @@ StepDecayOnPlateau  η ← αη whenever the loss stagnates (told by ``step(loss
 
 from __future__ import annotations
 
+import inspect
 import math
 
 from coursekit._validate import check_in_range, check_int, check_positive
@@ -25,7 +26,13 @@ __all__ = ["LinearDecay", "QuadraticDecay", "ExponentialDecay", "StepDecayOnPlat
 
 
 class _Decay:
-    """A fixed schedule η_k = ``self._eta(k)`` with η_0 = ``lr``."""
+    """A fixed schedule η_k = ``self._eta(k)``, k = 0, 1, 2, …
+
+    Parameters
+    ----------
+    lr : float
+        η₀ > 0, the learning rate at k = 0.
+    """
 
     def __init__(self, lr):
         self.lr = check_positive(lr, "lr")
@@ -34,30 +41,19 @@ class _Decay:
         return self._eta(check_int(k, "k", low=0))
 
     def __repr__(self):
-        return f"{type(self).__name__}(lr={self.lr!r})"
+        names = inspect.signature(type(self)).parameters
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in names)})"
 
 
 class LinearDecay(_Decay):
-    """The lecture's "linear decay" η_k = η₀ / (k + 1) (k = 0, 1, ...): a 1/k decay.
-
-    Parameters
-    ----------
-    lr : float
-        η₀ > 0, the learning rate at k = 0.
-    """
+    """The lecture's "linear decay" η_k = η₀ / (k + 1) (k = 0, 1, ...): a 1/k decay; ``LinearDecay(lr=η₀)``."""
 
     def _eta(self, k):
         return self.lr / (k + 1)
 
 
 class QuadraticDecay(_Decay):
-    """The lecture's "quadratic decay" η_k = η₀ / (k + 1)².
-
-    Parameters
-    ----------
-    lr : float
-        η₀ > 0, the learning rate at k = 0.
-    """
+    """The lecture's "quadratic decay" η_k = η₀ / (k + 1)²; ``QuadraticDecay(lr=η₀)``."""
 
     def _eta(self, k):
         return self.lr / (k + 1) ** 2
@@ -80,9 +76,6 @@ class ExponentialDecay(_Decay):
 
     def _eta(self, k):
         return self.lr * math.exp(-self.beta * k)
-
-    def __repr__(self):
-        return f"ExponentialDecay(lr={self.lr!r}, beta={self.beta!r})"
 
 
 class StepDecayOnPlateau:
