@@ -150,7 +150,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
         for idx in batches:
             xb, yb = X[idx], y[idx]
             if schedule is not None:
-                optimizer.lr = check_positive(schedule(k), "schedule")
+                optimizer.lr = check_positive(schedule(k), f"schedule({k})")
             out = model.forward(xb)
             batch_loss, dout = loss_fn(out, yb)
             model.backward(dout, **backward_kw)

@@ -27,7 +27,7 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from coursekit._validate import as_float_array, check_int, check_positive
+from coursekit._validate import as_float_array, check_callable, check_int, check_positive
 from coursekit.widgets.panel import Panel
 
 __all__ = [
@@ -227,10 +227,9 @@ def simulate_sgd(batch_size=32, lr=0.05, n_steps=200, seed=0, beta_init=(-2.0, -
 
     if schedule is None:
         lrs = np.full(n_steps, lr)
-    elif callable(schedule):
-        lrs = np.array([check_positive(schedule(k), f"schedule({k})") for k in range(n_steps)])
     else:
-        raise TypeError(f"schedule: expected a callable k -> η or None, got {type(schedule).__name__}")
+        check_callable(schedule, "schedule", "a callable k -> η or None")
+        lrs = np.array([check_positive(schedule(k), f"schedule({k})") for k in range(n_steps)])
     betas = np.full((n_steps + 1, 2), np.nan)
     betas[0] = beta
     diverged = False

@@ -175,7 +175,7 @@ def test_progress_bar_on_and_off(capsys):
     ({"y": np.zeros(3)}, ValueError, "y"),
     ({"epochs": 0}, ValueError, "epochs"),
     ({"batch_size": "8"}, TypeError, "batch_size"),
-    ({"schedule": lambda k: -1.0}, ValueError, "schedule"),
+    ({"schedule": lambda k: -1.0}, ValueError, r"schedule\(0\)"),
     ({"schedule": 0.1}, TypeError, "schedule"),
     ({"X_val": np.zeros((2, 2))}, ValueError, "X_val, y_val"),
     ({"loss": "l2"}, ValueError, "loss"),
