@@ -167,9 +167,7 @@ def relu_forward(z):
 def relu_backward(dout, z):
     """``dz = dout · 1[z > 0]``; the derivative at exactly z = 0 is taken as 0."""
     dout, z = _activation_args(dout, z)
-    dz = np.zeros_like(dout)
-    np.copyto(dz, dout, where=z > 0)  # faster than np.where, and +0.0 (not −0.0) where z ≤ 0
-    return dz
+    return dout * (z > 0)
 
 
 @_quiet_underflow
