@@ -1,10 +1,13 @@
 """Support vector machines and ℓ2-regularised logistic regression (contract D).
 
-Three estimators with scikit-learn's conventions (``fit`` / ``predict`` /
-``decision_function`` / ``score``, ``get_params`` / ``set_params``, fitted
-attributes with a trailing underscore, any two class labels mapped internally to
-y ∈ {−1, +1}; ``classes_[1]`` is the +1 class, so ``decision_function > 0``
-predicts ``classes_[1]``):
+Three scikit-learn estimators (they pass ``sklearn.utils.estimator_checks.check_estimator``,
+``tests/svm/test_sklearn_checks.py``): ``fit`` / ``predict`` / ``decision_function`` /
+``score``, ``get_params`` / ``set_params`` / ``clone`` from ``BaseEstimator``, fitted
+attributes with a trailing underscore, ``NotFittedError`` before ``fit``. Any two class labels
+are mapped internally to y ∈ {−1, +1}; ``classes_[1]`` is the +1 class, so
+``decision_function > 0`` predicts ``classes_[1]``. More than two classes are split into
+binary problems: one-vs-one for :class:`KernelSVM` (as scikit-learn's ``SVC``), one-vs-rest
+for the two linear models.
 
 * :class:`KernelSVM` — the dual problem solved exactly by SMO with LIBSVM's
   second-order working-set selection (Fan, Chen & Lin 2005).
@@ -28,6 +31,11 @@ penalised (as in scikit-learn and LIBSVM).
 Kernels are scikit-learn's: linear ⟨x, x′⟩, rbf exp(−γ‖x − x′‖²),
 poly (γ⟨x, x′⟩ + coef0)^degree; ``gamma="scale"`` is 1 / (d · Var(X)),
 ``gamma="auto"`` is 1 / d.
+
+(Longer than the ~500 lines the project aims for — about 580 lines of code, the rest the
+derivations — because the three estimators share the kernels, the SMO solver (``KernelSVM``
+and ``LinearSVM``'s polish) and the label plumbing; the SMO solver with its row cache is the
+natural piece to move out first.)
 """
 
 from __future__ import annotations
@@ -37,6 +45,9 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursekit._validate import as_float_array, check_positive
 from coursekit.functional import hinge_loss, sigmoid_forward
@@ -63,8 +74,11 @@ _PRESOLVE_M = 5_000
 _PRESOLVE_ITERS = 100
 
 
-class ConvergenceWarning(UserWarning):
-    """An iterative solver stopped at ``max_iter`` before meeting its tolerance."""
+class ConvergenceWarning(_SklearnConvergenceWarning):
+    """An iterative solver stopped at ``max_iter`` before meeting its tolerance.
+
+    A subclass of scikit-learn's ``ConvergenceWarning`` (itself a ``UserWarning``), so
+    filters for either catch it."""
 
 
 # ------------------------------------------------------------------------ kernels
@@ -150,81 +164,72 @@ def _check_real(v, name):
 
 # --------------------------------------------------------------- shared plumbing
 class _Estimator(ClassifierMixin, BaseEstimator):
-    """get_params / set_params / score / label mapping, scikit-learn style."""
+    """What the three estimators share: checking X and y, labels ↔ classes, predict, slack.
 
-    _param_names: tuple = ()
+    ``get_params`` / ``set_params`` / ``clone`` / ``repr`` are scikit-learn's (``BaseEstimator``,
+    which reads the parameters off ``__init__``'s signature): each ``__init__`` only stores its
+    arguments, unchanged, and ``fit`` checks them. X and y are checked by scikit-learn's
+    ``validate_data`` (its messages name the argument, e.g. "X has 3 features, but
+    KernelSVM is expecting 2 features as input."); the checks below add only what it
+    does not say.
+    """
 
-    def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in self._param_names}
+    def __sklearn_is_fitted__(self):
+        # classes_ is set last in fit: a fit that raised leaves the estimator unfitted
+        return hasattr(self, "classes_")
 
-    def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self._param_names:
-                raise ValueError(
-                    f"set_params: unknown parameter {k!r} for {type(self).__name__}; "
-                    f"expected one of {list(self._param_names)}"
-                )
-            setattr(self, k, v)
-        return self
+    def _validate_fit(self, X, y):
+        """X as float64 (n, d); the sorted labels ``classes`` (K ≥ 2); y as indices 0 … K−1."""
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+            delattr(self, name)  # a new fit starts unfitted: nothing of an earlier fit survives it
+        _check_one_label_per_row(X, y)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        classes, y_idx = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError(f"y: expected at least two classes, got 1 class ({classes.tolist()})")
+        if classes.size > 2:
+            # any two values are two classes (contract D: "any two labels", 2.5 and −4.0 too); more
+            # real values such as 0.3, 1.7, 2.2 … are a regression target, refused as scikit-learn does
+            # ("Unknown label type: continuous")
+            check_classification_targets(y)
+        return X, classes, y_idx
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._param_names)
-        return f"{type(self).__name__}({args})"
-
-    # -- data checks
-    def _check_Xy(self, X, y):
-        X = as_float_array(X, "X", ndim=2)
-        if X.shape[0] == 0:
-            raise ValueError("X: expected at least one row, got shape (0, d)")
-        y_arr = np.asarray(y)
-        if y_arr.ndim != 1:
-            raise ValueError(f"y: expected labels of shape (n,), got shape {y_arr.shape}")
-        if y_arr.shape[0] != X.shape[0]:
-            raise ValueError(f"y: expected {X.shape[0]} labels (one per row of X), got {y_arr.shape[0]}")
-        if y_arr.dtype.kind == "f" and not np.all(np.isfinite(y_arr)):
-            raise ValueError("y: expected finite labels, got NaN or inf")
-        if y_arr.dtype.kind not in "biufUSO":
-            raise TypeError(f"y: expected class labels, got dtype {y_arr.dtype}")
-        classes, y_idx = np.unique(y_arr, return_inverse=True)
-        if classes.size != 2:
-            raise ValueError(
-                f"y: expected exactly two classes, got {classes.size} ({classes[:5].tolist()})"
-            )
-        # set on the estimator only once fit succeeds (see _set_classes)
-        self._fit_classes = classes
-        ypm = np.where(y_idx == 1, 1.0, -1.0)
-        return X, ypm
-
-    def _set_classes(self, X):
-        self.classes_ = self._fit_classes
-        self.n_features_in_ = X.shape[1]
-        del self._fit_classes
-
-    def _check_X_predict(self, X):
-        if not hasattr(self, "classes_"):
-            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call fit(X, y) first")
-        X = as_float_array(X, "X", ndim=2)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X: expected {self.n_features_in_} features (as in fit), got shape {X.shape}")
-        return X
+    def _validate_predict(self, X):
+        check_is_fitted(self)  # NotFittedError before fit
+        return validate_data(self, X, reset=False, dtype=np.float64)
 
     def predict(self, X):
-        """Class labels: ``classes_[1]`` where ``decision_function(X) > 0``, else ``classes_[0]``."""
-        f = self.decision_function(X)
-        return self.classes_[(f > 0).astype(int)]
+        """Class labels: for two classes ``classes_[1]`` where ``decision_function(X) > 0``,
+        else ``classes_[0]``; for more, the class with the largest decision value."""
+        return self._label(self.decision_function(X))
 
-    def score(self, X, y):
-        """Mean accuracy of ``predict(X)`` against ``y``."""
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against ``y`` (weighted by ``sample_weight`` if given).
+
+        Not scikit-learn's ``accuracy_score``, which refuses real-valued labels such as 2.5 and
+        −4.0 that ``fit`` accepts.
+        """
+        pred = self.predict(X)
         y = np.asarray(y)
-        return float(np.mean(self.predict(X) == y))
+        if y.shape != pred.shape:
+            raise ValueError(f"y: expected {pred.shape[0]} labels (one per row of X), got shape {y.shape}")
+        return float(np.average(pred == y, weights=sample_weight))
+
+    def _label(self, f):
+        if f.ndim == 1:
+            return self.classes_[(f > 0).astype(int)]
+        return self.classes_[np.argmax(f, axis=1)]
 
     def slack(self, X, y):
         """Slack per point εᵢ = max(0, 1 − yᵢ f(xᵢ)) (y in the original labels), shape (n,).
 
         εᵢ = 0: outside or on the margin; 0 < εᵢ < 1: inside the margin, still
         correct; εᵢ ≥ 1: on the wrong side of the separator (misclassified or on it).
+        Two classes only.
         """
-        X = self._check_X_predict(X)
+        X = self._validate_predict(X)
+        if len(self.classes_) != 2:
+            raise ValueError(f"slack: expected a model of two classes, got {len(self.classes_)} classes")
         y = np.asarray(y)
         if y.shape != (X.shape[0],):
             raise ValueError(f"y: expected {X.shape[0]} labels (one per row of X), got shape {y.shape}")
@@ -233,6 +238,41 @@ class _Estimator(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y: expected labels in {self.classes_.tolist()}, got {np.unique(y[~known])[:5].tolist()}")
         ypm = np.where(y == self.classes_[1], 1.0, -1.0)
         return np.maximum(0.0, 1.0 - ypm * self.decision_function(X))
+
+
+def _check_one_label_per_row(X, y):
+    """Name X and y when their lengths differ (scikit-learn's message names neither)."""
+    n_X, n_y = _n_rows(X), _n_rows(y)
+    if n_X is not None and n_y is not None and n_X != n_y:
+        raise ValueError(f"y: expected {n_X} labels (one per row of X), got {n_y}")
+
+
+def _n_rows(a):
+    """Rows of an array, a sparse matrix or a list; None for anything else (validate_data explains)."""
+    shape = getattr(a, "shape", None)
+    if shape is not None:
+        return shape[0] if len(shape) else None
+    try:
+        return len(a)
+    except TypeError:
+        return None
+
+
+def _binary_problems(y_idx, n_classes):
+    """The ±1 targets of the binary problems a linear model solves, one per row of coef_.
+
+    Two classes: one problem, +1 for classes_[1]. More: one-vs-rest, +1 for class c and −1
+    for all others, c = 0 … K−1 (as scikit-learn's ``OneVsRestClassifier``).
+    """
+    if n_classes == 2:
+        return [np.where(y_idx == 1, 1.0, -1.0)]
+    return [np.where(y_idx == c, 1.0, -1.0) for c in range(n_classes)]
+
+
+def _per_problem(values):
+    """A per-problem result as an attribute: the value itself for two classes, else an array
+    with one entry per class (one-vs-rest) or per pair of classes (one-vs-one)."""
+    return values[0] if len(values) == 1 else np.asarray(values)
 
 
 def _check_max_iter(max_iter):
@@ -449,7 +489,7 @@ def _smo(cache, y, C, tol, max_iter, alpha_limit=None, alpha0=None, G0=None):
 
 # ----------------------------------------------------------------------- KernelSVM
 class KernelSVM(_Estimator):
-    """Soft-margin (or hard-margin) kernel SVM, dual solved by SMO.
+    """Soft-margin (or hard-margin) kernel SVM, dual solved by SMO; one-vs-one for K > 2 classes.
 
     Solves  min_α ½ Σᵢⱼ αᵢαⱼ yᵢyⱼ k(xᵢ, xⱼ) − Σᵢ αᵢ  s.t.  Σᵢ yᵢαᵢ = 0,  0 ≤ αᵢ ≤ C,
     the dual of  min ½‖β‖² + C Σᵢ εᵢ  s.t. yᵢ(⟨φ(xᵢ), β⟩ + β₀) ≥ 1 − εᵢ, εᵢ ≥ 0.
@@ -460,6 +500,16 @@ class KernelSVM(_Estimator):
     m(α) − M(α) ≤ tol; kernel rows are computed on demand and cached (for n ≤ 5000 in a
     lazily filled n × n array), so only the rows SMO visits are ever evaluated. No
     shrinking.
+
+    **More than two classes** (as scikit-learn's ``SVC``, i.e. LIBSVM): one-vs-one. For each
+    of the K(K−1)/2 pairs of classes i < j the dual above is solved on the points of those
+    two classes, with yᵢ = +1 for class i and −1 for class j, giving f_ij(x); f_ij > 0 is a
+    vote for class i, otherwise for class j. ``predict`` returns the class with the most
+    votes (ties: see ``break_ties``). ``decision_function`` returns per-class scores (m, K),
+    the votes plus a tie-breaker in (−⅓, ⅓) (``decision_function_shape="ovr"``, see
+    :func:`_ovr_from_ovo`), or the pairwise f_ij (m, K(K−1)/2) (``"ovo"``), pairs in the
+    order (0, 1), (0, 2), …, (0, K−1), (1, 2), …. For two classes the sign convention is
+    scikit-learn's binary one, f > 0 ↔ classes_[1].
 
     Parameters
     ----------
@@ -473,33 +523,39 @@ class KernelSVM(_Estimator):
     tol : float > 0
         Stopping tolerance on the KKT gap m(α) − M(α) (LIBSVM's ``eps``, sklearn's ``tol``).
     max_iter : int
-        SMO iterations before giving up with a :class:`ConvergenceWarning`.
+        SMO iterations (per pair of classes) before giving up with a :class:`ConvergenceWarning`.
     hard_margin : bool
         If True, solve with C = ∞ (C is ignored). Before solving, an LP checks that the
         data are separable in the kernel's feature space; if not, ``fit`` raises
         ``ValueError("data are not linearly separable in the kernel's feature space;
         use a finite C")``.
+    decision_function_shape : {"ovr", "ovo"}
+        For K > 2 classes, the shape of ``decision_function`` (as in ``SVC``); ignored for two.
+    break_ties : bool
+        For K > 2 classes, whether ``predict`` breaks equal vote counts by the
+        ``decision_function`` values (as in ``SVC``) rather than by class order.
 
     Attributes
     ----------
-    classes_ : (2,) the labels; classes_[1] ↔ y = +1
-    support_ : (n_SV,) indices of the support vectors in the training set, class 0 first
+    classes_ : (K,) the sorted labels; for two classes classes_[1] ↔ y = +1
+    support_ : (n_SV,) indices of the support vectors in the training set, grouped by class
     support_vectors_ : (n_SV, d)
-    dual_coef_ : (1, n_SV) yᵢαᵢ
-    intercept_ : (1,) β₀ (= −ρ)
-    n_support_ : (2,) number of support vectors per class
-    alpha_ : (n,) all multipliers αᵢ
-    coef_ : (1, d) β = Σ yᵢαᵢ xᵢ (linear kernel only)
-    margin_ : 1/‖β‖ (in feature space, ‖β‖² = Σᵢⱼ yᵢαᵢ yⱼαⱼ k(xᵢ, xⱼ))
-    dual_objective_ : the minimised D(α) = ½ αᵀQα − Σ αᵢ
+    n_support_ : (K,) number of support vectors per class
+    dual_coef_ : (K−1, n_SV) yᵢαᵢ. Two classes: one row. K > 2: LIBSVM's layout — the
+        coefficient of a support vector of class i in the problem (i, j) is in row j − 1, one of
+        class j in row i (0 where the point is not a support vector of that problem)
+    intercept_ : (K(K−1)/2,) β₀ (= −ρ) per pair; (1,) for two classes
+    coef_ : (K(K−1)/2, d) β = Σ yᵢαᵢ xᵢ per pair (linear kernel only)
     gamma_ : the γ used (resolved from "scale"/"auto"; 0 for the linear kernel)
-    n_iter_ : SMO iterations; gap_ : final m(α) − M(α)
+
+    Per binary problem (a number for two classes, an array over the pairs for K > 2):
+    margin_ 1/‖β‖ (in feature space, ‖β‖² = Σᵢⱼ yᵢαᵢ yⱼαⱼ k(xᵢ, xⱼ)), dual_objective_ the
+    minimised D(α) = ½ αᵀQα − Σ αᵢ, n_iter_ SMO iterations, gap_ final m(α) − M(α),
+    n_kernel_rows_ kernel rows computed. Two classes only: alpha_ (n,) all multipliers αᵢ.
     """
 
-    _param_names = ("C", "kernel", "gamma", "degree", "coef0", "tol", "max_iter", "hard_margin")
-
     def __init__(self, C=1.0, kernel="rbf", gamma="scale", degree=3, coef0=0.0, tol=1e-3,
-                 max_iter=1_000_000, hard_margin=False):
+                 max_iter=1_000_000, hard_margin=False, decision_function_shape="ovr", break_ties=False):
         self.C = C
         self.kernel = kernel
         self.gamma = gamma
@@ -508,6 +564,8 @@ class KernelSVM(_Estimator):
         self.tol = tol
         self.max_iter = max_iter
         self.hard_margin = hard_margin
+        self.decision_function_shape = decision_function_shape
+        self.break_ties = break_ties
 
     def _kernel(self, A, B):
         if self.kernel == "linear":
@@ -517,52 +575,153 @@ class KernelSVM(_Estimator):
         return polynomial_kernel(A, B, self._gamma, self._degree, self._coef0)
 
     def fit(self, X, y):
-        """Solve the dual on (X (n, d), y (n,) with two distinct labels); returns self."""
+        """Solve the dual on X (n, d), y (n,) (one problem per pair of classes); returns self."""
         C = _check_C(self.C, self.hard_margin)
         kernel = _check_kernel(self.kernel)
         tol = check_positive(self.tol, "tol")
         max_iter = _check_max_iter(self.max_iter)
         self._degree = _check_degree(self.degree)
         self._coef0 = _check_real(self.coef0, "coef0")
-        X, ypm = self._check_Xy(X, y)
+        _check_shape(self.decision_function_shape)
+        X, classes, y_idx = self._validate_fit(X, y)
         self._gamma = _resolve_gamma(self.gamma, X) if kernel != "linear" else 0.0
         self.gamma_ = self._gamma
+        if classes.size == 2:
+            self._fit_two_classes(X, np.where(y_idx == 1, 1.0, -1.0), C, tol, max_iter)
+        else:
+            self._fit_one_vs_one(X, y_idx, classes.size, C, tol, max_iter)
+        self.support_vectors_ = X[self.support_].copy()
+        if kernel == "linear":  # β = Σ yᵢαᵢ xᵢ for each pair
+            self.coef_ = np.array([Ks @ self.support_vectors_ for Ks in self._pair_coefs()])
+        self.classes_ = classes
+        return self
+
+    def _solve(self, X, ypm, C, tol, max_iter):
+        """One binary dual on X (n, d), ypm (n,) in {−1, +1}: α, ρ and what the solver reports."""
         if not np.isfinite(C):
-            _check_separable(X, ypm, None if kernel == "linear" else self._kernel(X, X))
-        cache = _RowCache(X, kernel, self._gamma, self._degree, self._coef0)
+            _check_separable(X, ypm, None if self.kernel == "linear" else self._kernel(X, X))
+        cache = _RowCache(X, self.kernel, self._gamma, self._degree, self._coef0)
         alpha, rho, it, gap = _smo(cache, ypm, C, tol, max_iter)
         if it >= max_iter:
             warnings.warn(f"KernelSVM: SMO stopped at max_iter={max_iter} with gap {gap:.3g} > tol={tol}",
-                          ConvergenceWarning, stacklevel=2)
-        self.alpha_ = alpha
+                          ConvergenceWarning, stacklevel=3)
+        sv = alpha > 0
+        c = ypm[sv] * alpha[sv]
+        w2 = float(c @ self._kernel(X[sv], X[sv]) @ c)  # ‖β‖² in feature space
+        return dict(alpha=alpha, rho=rho, n_iter=it, gap=gap, n_kernel_rows=cache.n_computed,
+                    dual_objective=0.5 * w2 - float(alpha.sum()), margin=1.0 / np.sqrt(w2) if w2 > 0 else np.inf)
+
+    def _fit_two_classes(self, X, ypm, C, tol, max_iter):
+        r = self._solve(X, ypm, C, tol, max_iter)
+        alpha = r["alpha"]
         sv = np.flatnonzero(alpha > 0)
         # scikit-learn's order: support vectors of classes_[0] first, then classes_[1]
         sv = np.concatenate([sv[ypm[sv] < 0], sv[ypm[sv] > 0]])
+        self.alpha_ = alpha
         self.support_ = sv
-        self.support_vectors_ = X[sv].copy()
         self.dual_coef_ = (ypm[sv] * alpha[sv])[None, :]
         self.n_support_ = np.array([np.sum(ypm[sv] < 0), np.sum(ypm[sv] > 0)])
-        self.intercept_ = np.array([-rho])
-        self.n_iter_ = it
-        self.gap_ = gap
-        self.n_kernel_rows_ = cache.n_computed
-        c = self.dual_coef_[0]
-        Ksv = self._kernel(self.support_vectors_, self.support_vectors_)
-        w2 = float(c @ Ksv @ c)
-        self.dual_objective_ = 0.5 * w2 - float(alpha.sum())
-        self.margin_ = 1.0 / np.sqrt(w2) if w2 > 0 else np.inf
-        if kernel == "linear":
-            self.coef_ = (c @ self.support_vectors_)[None, :]
-        self._set_classes(X)
-        return self
+        self.intercept_ = np.array([-r["rho"]])
+        self._set_per_problem([r])
+
+    def _fit_one_vs_one(self, X, y_idx, n_classes, C, tol, max_iter):
+        n = X.shape[0]
+        coef = np.zeros((n_classes - 1, n))  # dual_coef_ over all rows, kept at the support vectors below
+        is_sv = np.zeros(n, dtype=bool)
+        results = []
+        for i, j in _pairs(n_classes):
+            rows = np.flatnonzero((y_idx == i) | (y_idx == j))
+            ypm = np.where(y_idx[rows] == i, 1.0, -1.0)  # LIBSVM: f_ij > 0 votes for class i
+            r = self._solve(X[rows], ypm, C, tol, max_iter)
+            sv = r["alpha"] > 0
+            is_sv[rows[sv]] = True
+            # LIBSVM's layout: yα of a class-i support vector goes to row j − 1, of a class-j one to row i
+            coef[np.where(ypm[sv] > 0, j - 1, i), rows[sv]] = ypm[sv] * r["alpha"][sv]
+            results.append(r)
+        support = np.flatnonzero(is_sv)
+        self.support_ = support[np.argsort(y_idx[support], kind="stable")]  # grouped by class
+        self.dual_coef_ = coef[:, self.support_]
+        self.n_support_ = np.bincount(y_idx[self.support_], minlength=n_classes)
+        self.intercept_ = np.array([-r["rho"] for r in results])
+        self._set_per_problem(results)
+
+    def _set_per_problem(self, results):
+        self.n_iter_ = _per_problem([r["n_iter"] for r in results])
+        self.gap_ = _per_problem([r["gap"] for r in results])
+        self.n_kernel_rows_ = _per_problem([r["n_kernel_rows"] for r in results])
+        self.dual_objective_ = _per_problem([r["dual_objective"] for r in results])
+        self.margin_ = _per_problem([r["margin"] for r in results])
+
+    def _pair_coefs(self):
+        """For each pair (i, j), its yα over all support vectors (0 outside classes i and j), (n_pairs, n_SV)."""
+        K = self.n_support_.size
+        if K == 2:
+            return self.dual_coef_.copy()
+        start = np.concatenate([[0], np.cumsum(self.n_support_)])
+        out = np.zeros((K * (K - 1) // 2, self.dual_coef_.shape[1]))
+        for k, (i, j) in enumerate(_pairs(K)):
+            of_i, of_j = slice(start[i], start[i + 1]), slice(start[j], start[j + 1])
+            out[k, of_i] = self.dual_coef_[j - 1, of_i]
+            out[k, of_j] = self.dual_coef_[i, of_j]
+        return out
 
     def decision_function(self, X):
         """f(x) = Σ_{i ∈ SV} yᵢαᵢ k(xᵢ, x) + β₀ for each row of X (m, d) → (m,).
 
-        Only the support vectors are used: cost O(m · n_SV · d).
+        Only the support vectors are used: cost O(m · n_SV · d). For K > 2 classes the same
+        for every pair, turned into per-class scores (m, K) (see :func:`_ovr_from_ovo`), or
+        kept pairwise (m, K(K−1)/2) if ``decision_function_shape="ovo"``.
         """
-        X = self._check_X_predict(X)
-        return self._kernel(X, self.support_vectors_) @ self.dual_coef_[0] + self.intercept_[0]
+        return self._decision(X, self.decision_function_shape)
+
+    def predict(self, X):
+        """Class labels: the sign of f for two classes; for more, the class with the most pairwise
+        votes — a tie goes to the first of the tied classes (LIBSVM), or with ``break_ties=True``
+        to the largest ``decision_function`` (its argmax)."""
+        check_is_fitted(self)
+        if self.classes_.size == 2 or self.break_ties:
+            return self._label(self._decision(X, "ovr"))
+        ovo = self._decision(X, "ovo")
+        return self.classes_[np.argmax(_votes(ovo, self.classes_.size), axis=1)]
+
+    def _decision(self, X, shape):
+        X = self._validate_predict(X)
+        Kx = self._kernel(X, self.support_vectors_)
+        if self.classes_.size == 2:
+            return Kx @ self.dual_coef_[0] + self.intercept_[0]
+        ovo = Kx @ self._pair_coefs().T + self.intercept_
+        return ovo if shape == "ovo" else _ovr_from_ovo(ovo, self.classes_.size)
+
+
+def _pairs(n_classes):
+    """The pairs (i, j), i < j, of one-vs-one in LIBSVM's order: (0, 1), (0, 2), …, (1, 2), …"""
+    return [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
+
+
+def _votes(ovo, n_classes):
+    """(m, K): how many of its K − 1 pairs each class wins; f_ij > 0 is a vote for i, else for j."""
+    votes = np.zeros((ovo.shape[0], n_classes))
+    for k, (i, j) in enumerate(_pairs(n_classes)):
+        votes[:, i] += ovo[:, k] > 0
+        votes[:, j] += ovo[:, k] <= 0
+    return votes
+
+
+def _ovr_from_ovo(ovo, n_classes):
+    """Per-class scores (m, K) from the pairwise decisions ovo (m, K(K−1)/2), as ``SVC`` does:
+    the votes of class c plus its summed confidence s_c = Σ_j f_cj − Σ_i f_ic squashed into
+    (−⅓, ⅓) by s / (3(|s| + 1)), which only orders classes with equal votes."""
+    confidence = np.zeros((ovo.shape[0], n_classes))
+    for k, (i, j) in enumerate(_pairs(n_classes)):
+        confidence[:, i] += ovo[:, k]
+        confidence[:, j] -= ovo[:, k]
+    return _votes(ovo, n_classes) + confidence / (3.0 * (np.abs(confidence) + 1.0))
+
+
+def _check_shape(shape):
+    if not isinstance(shape, str) or shape not in ("ovr", "ovo"):
+        raise ValueError(f"decision_function_shape: expected 'ovr' or 'ovo', got {shape!r}")
+    return shape
 
 
 # ----------------------------------------------------------------------- LinearSVM
@@ -613,14 +772,18 @@ class LinearSVM(_Estimator):
     random_state : int or None   seed of the presolve subsample
     fit_intercept : bool
 
+    **More than two classes**: one-vs-rest — for each class c the problem above with yᵢ = +1
+    for class c and −1 for the rest (``OneVsRestClassifier(SVC(kernel="linear", C))`` in
+    scikit-learn; ``LinearSVC`` penalises the intercept, a different problem).
+    ``decision_function`` (m, K) holds the K scores f_c(x), ``predict`` takes the largest.
+
     Attributes
     ----------
-    coef_ (1, d), intercept_ (1,), classes_, loss_history_ (list of float), n_iter_,
-    lambda_ (= 1/(2C)), margin_ (= 1/‖β‖), polished_ (bool), presolved_ (bool), support_ (indices with
-    yᵢfᵢ ≤ 1 + 1e-8: on or inside the margin)
+    coef_ (1, d), intercept_ (1,) — (K, d), (K,) for K > 2 classes; classes_; lambda_ (= 1/(2C));
+    per binary problem (a number for two classes, one entry per class for more): loss_history_
+    (list of float), n_iter_, objective_ (L at the solution), margin_ (= 1/‖β‖), polished_ (bool),
+    presolved_ (bool), support_ (indices with yᵢfᵢ ≤ 1 + 1e-8: on or inside the margin)
     """
-
-    _param_names = ("C", "lr", "max_iter", "tol", "polish", "presolve", "random_state", "fit_intercept")
 
     def __init__(self, C=1.0, lr=3.0, max_iter=300, tol=1e-6, polish=True, presolve=True, random_state=0,
                  fit_intercept=True):
@@ -640,19 +803,34 @@ class LinearSVM(_Estimator):
         return float(np.maximum(0.0, 1.0 - m).sum() + lam * beta @ beta)
 
     def fit(self, X, y):
-        """Subgradient descent (+ polish) on X (n, d), y (n,) with two labels; returns self."""
+        """Subgradient descent (+ polish) on X (n, d), y (n,); one-vs-rest for K > 2 classes; returns self."""
         C = _check_C(self.C, False, hint="use KernelSVM(kernel='linear', hard_margin=True)")
         lr = check_positive(self.lr, "lr")
         max_iter = _check_max_iter(self.max_iter)
         tol = check_positive(self.tol, "tol", allow_zero=True)
-        X, ypm = self._check_Xy(X, y)
+        X, classes, y_idx = self._validate_fit(X, y)
+        results = [self._fit_binary(X, ypm, C, lr, max_iter, tol) for ypm in _binary_problems(y_idx, classes.size)]
+        self.lambda_ = 1.0 / (2.0 * C)
+        self.coef_ = np.array([r["beta"] for r in results])
+        self.intercept_ = np.array([r["beta0"] for r in results])
+        self.n_iter_ = _per_problem([r["n_iter"] for r in results])
+        self.objective_ = _per_problem([r["L"] for r in results])
+        self.margin_ = _per_problem([r["margin"] for r in results])
+        self.polished_ = _per_problem([r["polished"] for r in results])
+        self.presolved_ = _per_problem([r["presolved"] for r in results])
+        self.loss_history_ = results[0]["history"] if classes.size == 2 else [r["history"] for r in results]
+        self.support_ = results[0]["support"] if classes.size == 2 else [r["support"] for r in results]
+        self.classes_ = classes
+        return self
+
+    def _fit_binary(self, X, ypm, C, lr, max_iter, tol):
+        """Stages 0–2 above for one binary problem, ypm (n,) in {−1, +1}."""
         n, d = X.shape
         lam = 1.0 / (2.0 * C)
-        self.lambda_ = lam
         # step scale: a step of η/s·g moves typical scores f(x) by O(η), whatever the units of X
         s = float(np.mean((X * X).sum(1))) + (1.0 if self.fit_intercept else 0.0)
         beta, beta0, t_start = np.zeros(d), 0.0, 0
-        self.presolved_ = False
+        presolved = False
         if self.presolve and n > _PRESOLVE_MIN_N:
             # a cheap start: the same problem on a random subsample of m rows, with λ scaled by
             # m/n so the per-sample balance (mean hinge + (λ/n)‖β‖²) is unchanged
@@ -663,13 +841,11 @@ class LinearSVM(_Estimator):
                 X[sub], ypm[sub], lam * m / n, lr, s, _PRESOLVE_ITERS, tol, self.fit_intercept,
                 beta, beta0, 0)
             t_start = t_sub  # continue the step-size schedule where the subsample left it
-            self.presolved_ = True
+            presolved = True
         best, history, iters = _hinge_descent(X, ypm, lam, lr, s, max_iter, tol, self.fit_intercept,
                                               beta, beta0, t_start)
-        it = iters - 1
         L, beta, beta0 = best
-        self.n_iter_ = it + 1
-        self.polished_ = False
+        polished = False
         if self.polish and n <= _POLISH_MAX_N:
             res = _polish_linear(X, ypm, beta, beta0, C, self.fit_intercept)
             if res is not None:
@@ -677,21 +853,18 @@ class LinearSVM(_Estimator):
                 L_new = self.objective(X, ypm, b_new, b0_new, lam)
                 if L_new <= L * (1 + 1e-12):
                     beta, beta0, L = b_new, b0_new, L_new
-                    self.polished_ = True
-        self.loss_history_ = history
-        self.objective_ = L
-        self.coef_ = beta[None, :].copy()
-        self.intercept_ = np.array([beta0])
+                    polished = True
         nb = np.linalg.norm(beta)
-        self.margin_ = 1.0 / nb if nb > 0 else np.inf
-        self.support_ = np.flatnonzero(ypm * (X @ beta + beta0) <= 1 + 1e-8)
-        self._set_classes(X)
-        return self
+        return dict(beta=np.array(beta, dtype=float), beta0=float(beta0), L=L, history=history, n_iter=iters,
+                    presolved=presolved, polished=polished, margin=1.0 / nb if nb > 0 else np.inf,
+                    support=np.flatnonzero(ypm * (X @ beta + beta0) <= 1 + 1e-8))
 
     def decision_function(self, X):
-        """f(x) = ⟨x, β⟩ + β₀ for each row of X (m, d) → (m,)."""
-        X = self._check_X_predict(X)
-        return X @ self.coef_[0] + self.intercept_[0]
+        """f(x) = ⟨x, β⟩ + β₀ for each row of X (m, d) → (m,); (m, K) for K > 2 classes (one column per class)."""
+        X = self._validate_predict(X)
+        if self.classes_.size == 2:
+            return X @ self.coef_[0] + self.intercept_[0]
+        return X @ self.coef_.T + self.intercept_
 
 
 def _hinge_descent(X, ypm, lam, lr, s, max_iter, tol, fit_intercept, beta, beta0, t_start):
@@ -779,12 +952,17 @@ class LogisticRegression(_Estimator):
     gradient ∇J = (β, 0) − C Xᵀ(y ⊙ σ(−y f)), Hessian H = diag(1, …, 1, 0) + C Xᵀ S X with
     S = diag(σ(f)σ(−f)) (X augmented by a column of ones). Stops when ‖∇J‖∞ ≤ tol.
 
+    **More than two classes**: one-vs-rest, as scikit-learn's ``OneVsRestClassifier``: for each
+    class c the problem above with yᵢ = +1 for class c and −1 for the rest; ``decision_function``
+    (m, K) holds the K log-odds, ``predict`` takes the largest, ``predict_proba`` normalises
+    σ(f_c) over the classes. (scikit-learn's ``LogisticRegression`` alone is multinomial.)
+
     Attributes
     ----------
-    coef_ (1, d), intercept_ (1,), classes_, n_iter_, loss_history_ (J per iteration)
+    coef_ (1, d), intercept_ (1,) — (K, d), (K,) for K > 2 classes; classes_;
+    per binary problem (a number for two classes, one entry per class for more): n_iter_,
+    objective_ (J at the solution), loss_history_ (J per iteration)
     """
-
-    _param_names = ("C", "tol", "max_iter", "fit_intercept")
 
     def __init__(self, C=1.0, tol=1e-8, max_iter=100, fit_intercept=True):
         self.C = C
@@ -800,13 +978,25 @@ class LogisticRegression(_Estimator):
         return 0.5 * float(reg @ (theta * theta)) + C * float(logloss.sum())
 
     def fit(self, X, y):
-        """Newton's method on X (n, d), y (n,) with two labels; returns self."""
+        """Newton's method on X (n, d), y (n,); one-vs-rest for K > 2 classes; returns self."""
         C = _check_C(self.C, False, hint="use coursekit.svm.KernelSVM(hard_margin=True)")
         tol = check_positive(self.tol, "tol")
         max_iter = _check_max_iter(self.max_iter)
-        X, ypm = self._check_Xy(X, y)
+        X, classes, y_idx = self._validate_fit(X, y)
         n, d = X.shape
         Xa = np.hstack([X, np.ones((n, 1))]) if self.fit_intercept else X
+        results = [self._newton(Xa, ypm, C, tol, max_iter) for ypm in _binary_problems(y_idx, classes.size)]
+        theta = np.array([r[0] for r in results])
+        self.coef_ = theta[:, :d].copy()
+        self.intercept_ = theta[:, d].copy() if self.fit_intercept else np.zeros(len(results))
+        self.objective_ = _per_problem([r[1] for r in results])
+        self.loss_history_ = results[0][2] if classes.size == 2 else [r[2] for r in results]
+        self.n_iter_ = _per_problem([r[3] for r in results])
+        self.classes_ = classes
+        return self
+
+    def _newton(self, Xa, ypm, C, tol, max_iter):
+        """Minimise J for one binary problem, ypm (n,) in {−1, +1}: θ, J(θ), J per iteration, iterations."""
         p = Xa.shape[1]
         reg = np.ones(p)
         if self.fit_intercept:
@@ -825,33 +1015,39 @@ class LogisticRegression(_Estimator):
             H = (Xa * (C * w)[:, None]).T @ Xa + np.diag(reg)
             H[np.diag_indices(p)] += 1e-12
             step = np.linalg.solve(H, grad)
+            # backtracking (Armijo) line search; the slack 1e-12·|J| is J's round-off: near the
+            # optimum the predicted decrease is below it and the full Newton step is taken
             t = 1.0
             while True:
                 cand = theta - t * step
                 Jc = self._J(Xa, ypm, cand, C, reg)
-                if Jc <= J - 1e-4 * t * float(grad @ step) or t < 1e-10:
+                if Jc <= J - 1e-4 * t * float(grad @ step) + 1e-12 * abs(J) or t < 1e-10:
                     break
                 t *= 0.5
             theta, J = cand, Jc
             history.append(J)
         else:
             warnings.warn(f"LogisticRegression: Newton stopped at max_iter={max_iter}",
-                          ConvergenceWarning, stacklevel=2)
-        self.n_iter_ = it
-        self.loss_history_ = history
-        self.objective_ = J
-        self.coef_ = theta[:d][None, :].copy()
-        self.intercept_ = np.array([theta[d] if self.fit_intercept else 0.0])
-        self._set_classes(X)
-        return self
+                          ConvergenceWarning, stacklevel=3)
+        return theta, J, history, it
 
     def decision_function(self, X):
-        """f(x) = ⟨x, β⟩ + β₀, the log-odds of classes_[1], for each row of X (m, d) → (m,)."""
-        X = self._check_X_predict(X)
-        return X @ self.coef_[0] + self.intercept_[0]
+        """f(x) = ⟨x, β⟩ + β₀, the log-odds of classes_[1], for each row of X (m, d) → (m,);
+        for K > 2 classes (m, K), column c the log-odds of class c against the rest."""
+        X = self._validate_predict(X)
+        if self.classes_.size == 2:
+            return X @ self.coef_[0] + self.intercept_[0]
+        return X @ self.coef_.T + self.intercept_
 
     def predict_proba(self, X):
-        """(m, 2): columns P(classes_[0] | x), P(classes_[1] | x) = σ(f(x))."""
-        p1 = sigmoid_forward(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
+        """(m, 2): columns P(classes_[0] | x), P(classes_[1] | x) = σ(f(x)).
 
+        For K > 2 classes (m, K): the one-vs-rest probabilities σ(f_c(x)) normalised to sum
+        to 1 over the classes (as scikit-learn's ``OneVsRestClassifier``).
+        """
+        f = self.decision_function(X)
+        if f.ndim == 1:
+            p1 = sigmoid_forward(f)
+            return np.column_stack([1.0 - p1, p1])
+        p = sigmoid_forward(f)
+        return p / p.sum(axis=1, keepdims=True)

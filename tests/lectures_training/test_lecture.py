@@ -59,6 +59,10 @@ def test_stored_outputs_show_the_lecture_claims(nb):
     assert re.search(r"η = [\d.]+ \(0\.9 × 2/λ_max\): diverged = False", text)
     acc = float(re.search(r"10 classes: train accuracy [\d.]+, test accuracy ([\d.]+)", text).group(1))
     assert acc >= 0.95
+    svm, mlp = map(float, re.search(r"test accuracy: kernel SVM ([\d.]+), MLP ([\d.]+)", text).groups())
+    assert svm >= 0.97 and svm > mlp and mlp == acc  # the ten-class kernel SVM (one-vs-one) next to the MLP
+    assert "45 pairwise SVMs" in text
+    assert "scikit-learn's SVC predicts the same digit on 100.0% of the test images" in text
     ratios = [float(r) for r in re.findall(r"ratio (\d\.\d\d)", text)]
     assert len(ratios) == 6 and all(0.8 <= r <= 1.2 for r in ratios)
     assert "eigenvalues: [-2.  2.]" in text

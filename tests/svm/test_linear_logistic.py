@@ -112,3 +112,25 @@ def test_large_n_presolve_matches_liblinear():
     # without the presolve, one iteration from β = 0 is far off
     cold = LinearSVM(C=1.0, max_iter=1, presolve=False).fit(X, y)
     assert primal(X, ypm, cold.coef_[0], cold.intercept_[0], 1.0) > 1.05 * p_ref
+
+
+def test_logistic_newton_reaches_tol_near_the_optimum():
+    """Near the optimum Newton's predicted decrease falls below J's round-off; the line search
+    must still take the step (it used to shrink it to nothing and stop at max_iter, warning)."""
+    import warnings
+
+    from coursekit.functional import sigmoid_forward
+    from coursekit.svm import ConvergenceWarning
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(30, 3))
+    y = np.arange(30) % 3 == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(C=1.0, tol=1e-8).fit(X, y)
+    assert model.n_iter_ < 20
+    # the stopping rule holds: ‖∇J‖∞ ≤ tol, with ∇J = (β, 0) − C Xᵀ(y ⊙ σ(−y f))
+    ypm = np.where(y, 1.0, -1.0)
+    s = sigmoid_forward(-ypm * model.decision_function(X))
+    grad = np.append(model.coef_[0] - X.T @ (ypm * s), -(ypm * s).sum())
+    assert np.abs(grad).max() <= 1e-8
