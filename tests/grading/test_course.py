@@ -73,6 +73,9 @@ def test_course_root_is_found_from_anywhere_in_the_repo(tmp_path):
     assert find_course_root(start=REPO / "autograder") == REPO / "autograder"
     with pytest.raises(CourseError, match="--course"):
         find_course_root(course=tmp_path)
+    # outside any course: stop, never fall back to the folder of the installed package
+    with pytest.raises(CourseError, match="no course here: run inside the course or pass --course"):
+        find_course_root(start=tmp_path)
     with pytest.raises(CourseError, match="nbgrader_config.py"):
         Course(tmp_path)
 
