@@ -39,9 +39,9 @@ def generate(course: Course, assignment: str, quiet: bool = False) -> str:
         with course.restored_on_failure(assignment):
             log = course.run_api("generate_assignment", assignment, force=True)
     except CourseError as exc:
-        kept = (f"release/{assignment} is unchanged" if course.release_notebook(assignment).is_file()
-                else f"release/{assignment} was not created")
-        raise CourseError(f"{exc}\n({kept}; the gradebook is as it was)") from None
+        kept = (f"release/{assignment} and the gradebook are as they were"
+                if course.release_notebook(assignment).is_file() else f"release/{assignment} was not created")
+        raise CourseError(f"{exc}\n({kept})") from None
     if not quiet and log:
         print(log.rstrip())
     return str(course.release_notebook(assignment))

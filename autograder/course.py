@@ -82,17 +82,15 @@ def nbgrader_reason(log: str, error: str = "") -> str:
     reasons: list[str] = []
     for line in log.splitlines():
         text = line.strip()
+        exception = _EXCEPTION_LINE.match(text)
         if text.startswith(("[ERROR] ", "[CRITICAL] ")):
             text = text.split("] ", 1)[1]
-        elif not _EXCEPTION_LINE.match(text):
+        elif not exception:
             continue
-        m = _EXCEPTION_LINE.match(text)
-        message = m.group(3) if m else text
+        message = exception.group(3) if exception else text  # said twice: as a message and as an exception
         if text and not _GENERIC.search(text) and not any(message in r for r in reasons):
             reasons.append(text)
-    if not reasons:
-        reasons = [ln for ln in (error or log).strip().splitlines()[-3:]]
-    return "\n".join(reasons)
+    return "\n".join(reasons or (error or log).strip().splitlines()[-3:])
 
 
 def _nbgrader_env() -> dict:
