@@ -33,10 +33,10 @@ velocity convention, a missing bias correction, ...) — what the mistake probab
 exact shapes, finite outputs and unmodified inputs are checked too.
 
 **Self-check and test cells.** After each function, its *self-check* cell prints how your steps
-compare on the **visible** cases. The test cell below it runs those same visible cases (it
-raises until they pass — *Validate* in JupyterLab runs them all) and, when you are graded, a
-**hidden** part: other fixed cases, the same for every student. A function earns its points
-when it passes both; printing or numpy warnings never cost points.
+compare on the **visible** cases. The test cell below it runs the same visible cases and raises
+until they pass (JupyterLab's *Validate* button runs the visible part of every test cell); when
+you are graded it also runs a **hidden** part: other fixed cases, the same for every student. A
+function earns its points when it passes both; printing or numpy warnings never cost points.
 """),
     locked("""
 import numpy as np

@@ -28,10 +28,11 @@ $$J(w, b) = \tfrac12\|w\|^2 + C\sum_{i=1}^{N} \max\bigl(0,\; 1 - y_i(w\cdot x_i 
 You will write $J$ with its (sub)gradient, then minimise it.
 
 **Self-check and test cells.** After each function, its *self-check* cell runs the **visible**
-cases and prints what is wrong, if anything. The test cell below it runs those same visible
-cases (it raises until they pass — *Validate* in JupyterLab runs them all) and, when you are
-graded, a **hidden** part: other fixed cases, the same for every student. A function earns its
-points when it passes both; printing or numpy warnings never cost points.
+cases and prints what is wrong, if anything. The test cell below it runs the same visible cases
+and raises until they pass (JupyterLab's *Validate* button runs the visible part of every test
+cell); when you are graded it also runs a **hidden** part: other fixed cases, the same for every
+student. A function earns its points when it passes both; printing or numpy warnings never cost
+points.
 
 **How you are graded (6 points).** `hinge_loss_and_grad` is checked on fixed cases:
 where no example sits exactly on the margin, against **central finite differences** of a trusted

@@ -324,6 +324,7 @@ def self_check(function_name, fn, assignment="backprop", seed=VISIBLE_SEED) -> T
     print("\n".join(outcome.messages))
     said = hidden.summary()
     if said:
-        print(f"(while it was checked, {function_name} {said}: not shown here, and never graded)")
+        print(f"(while it was checked, {function_name} {said}: not shown here and never graded; "
+              f"call {function_name} yourself to see it)")
     print("PASSED" if outcome.passed else "NOT YET: see the messages above")
     return outcome
