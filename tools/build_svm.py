@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbsource import graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
+from nbsource import demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
 
 A = "svm"
 POINTS = {"hinge_loss_and_grad": 3, "train_linear_svm": 3}
@@ -27,7 +27,14 @@ $$J(w, b) = \tfrac12\|w\|^2 + C\sum_{i=1}^{N} \max\bigl(0,\; 1 - y_i(w\cdot x_i 
 
 You will write $J$ with its (sub)gradient, then minimise it.
 
-**How you are graded (6 points).** `hinge_loss_and_grad` is checked on fresh random cases:
+**Self-check and test cells.** After each function, its *self-check* cell runs the **visible**
+cases and prints what is wrong, if anything. The test cell below it runs the same visible cases
+and raises until they pass (JupyterLab's *Validate* button runs the visible part of every test
+cell); when you are graded it also runs a **hidden** part: other fixed cases, the same for every
+student. A function earns its points when it passes both; printing or numpy warnings never cost
+points.
+
+**How you are graded (6 points).** `hinge_loss_and_grad` is checked on fixed cases:
 where no example sits exactly on the margin, against **central finite differences** of a trusted
 $J$ (float64, several shapes including a single example); where examples sit **exactly** on the
 margin $y_i(w\cdot x_i+b) = 1$ — the kink of the hinge, where $J$ has no gradient — your answer
@@ -115,26 +122,29 @@ def train_linear_svm(X, y, C, lr, epochs, seed):
     md(r"""
 ## Compare with the exact solution
 
-Not graded: your model next to scikit-learn's `SVC(kernel="linear")`, which solves the same
-problem exactly (its dual, with the same $C$).
+Not graded (and never run by the grader): your model next to scikit-learn's
+`SVC(kernel="linear")`, which solves the same problem exactly (its dual, with the same $C$).
 """),
-    locked('''
-if "self_check" in globals():  # skipped when the grader runs the notebook's given code
-    from sklearn.svm import SVC
+    demo('''
+from sklearn.svm import SVC
 
-    rng = np.random.default_rng(0)
-    y_demo = np.where(np.arange(80) % 2 == 0, 1.0, -1.0)
-    X_demo = rng.normal(0, 1, (80, 2)) + 1.2 * y_demo[:, None]
-    try:
+rng = np.random.default_rng(0)
+y_demo = np.where(np.arange(80) % 2 == 0, 1.0, -1.0)
+X_demo = rng.normal(0, 1, (80, 2)) + 1.2 * y_demo[:, None]
+J = lambda w, b: 0.5 * w @ w + np.maximum(0, 1 - y_demo * (X_demo @ w + b)).sum()
+ref = SVC(kernel="linear", C=1.0).fit(X_demo, y_demo)
+try:
+    with np.errstate(all="ignore"):  # a diverging training loop just ends at inf/nan here
         w_fit, b_fit = train_linear_svm(X_demo, y_demo, C=1.0, lr=0.05, epochs=300, seed=0)
-        ref = SVC(kernel="linear", C=1.0).fit(X_demo, y_demo)
-        J = lambda w, b: 0.5 * w @ w + np.maximum(0, 1 - y_demo * (X_demo @ w + b)).sum()
+        w_fit, b_fit = np.asarray(w_fit, dtype=float).ravel(), float(b_fit)
         print(f"yours:   w = {np.round(w_fit, 3)}, b = {b_fit:.3f}, J = {J(w_fit, b_fit):.3f}")
-        print(f"sklearn: w = {np.round(ref.coef_.ravel(), 3)}, b = {ref.intercept_[0]:.3f}, "
-              f"J = {J(ref.coef_.ravel(), ref.intercept_[0]):.3f}")
-    except NotImplementedError:
-        print("(finish the two functions first)")
-''', "compare_sklearn"),
+except NotImplementedError:
+    print("(finish the two functions first)")
+except Exception as exc:  # a function still broken: say so, never fail the notebook here
+    print(f"(your functions failed here: {type(exc).__name__}: {exc})")
+print(f"sklearn: w = {np.round(ref.coef_.ravel(), 3)}, b = {ref.intercept_[0]:.3f}, "
+      f"J = {J(ref.coef_.ravel(), ref.intercept_[0]):.3f}")
+''', "demo_compare_sklearn"),
 ]
 
 if __name__ == "__main__":
