@@ -1,9 +1,9 @@
-"""A correct softmax_backward that prints about 6 MB per call (about 60 MB over a graded test)."""
+"""A correct softmax_backward that prints about 60 MB over the five cases of its test."""
 
 ASSIGNMENT = "backprop"
 KIND = "accident"
-DESCRIPTION = ("softmax_backward is correct but prints its result 20000 times per call, left from debugging "
-               "(about 6 MB per call); others: reference code")
+DESCRIPTION = ("softmax_backward is correct but prints its result 40000 times per call, left from debugging "
+               "(1-20 MB per call, about 60 MB over five cases); others: reference code")
 
 CELLS = {
     "softmax_backward": '''
@@ -12,7 +12,7 @@ def softmax_backward(dout, z):
     y = softmax_forward(z)
     dz = y * (dout - (dout * y).sum(axis=1, keepdims=True))
     text = str(dz)
-    for _ in range(20000):   # was watching the values while I changed the formula
+    for _ in range(40000):   # was watching the values while I changed the formula
         print(text)
     return dz
 ''',
