@@ -25,13 +25,9 @@ from __future__ import annotations
 import traceback
 
 from autograder.checks import check_for, reference_source
-from autograder.checks.base import VISIBLE_SEED, CallResult, TestOutcome, to_plain
+from autograder.checks.base import HIDDEN_SEED, VISIBLE_SEED, CallResult, TestOutcome, dtype_report, to_plain
 
 __all__ = ["assert_passes", "self_check", "run_check", "HIDDEN_SEED"]
-
-#: Seed of the hidden in-kernel tests (stock nbgrader autograde); differs from
-#: :data:`~autograder.checks.base.VISIBLE_SEED`.
-HIDDEN_SEED = 271828
 
 _MISSING = object()
 
@@ -77,7 +73,8 @@ def _call_one(fn, call) -> CallResult:
         args_after, kwargs_after = to_plain(args), to_plain(kwargs)
     except TypeError:
         args_after, kwargs_after = ("<replaced by an object that cannot be graded>",) * len(args), None
-    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after)
+    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after,
+                      dtypes=dtype_report(value))
 
 
 def run_check(function_name, namespace_or_fn, assignment="backprop", seed=HIDDEN_SEED):
