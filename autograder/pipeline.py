@@ -2,10 +2,12 @@
 
 ``grade_submission(task)`` is a pure function of the submission folder and the release notebook:
 submission in, :class:`GradeRecord` out. Every student is graded on the same cases (each check's
-``grading_calls()``: the visible cases, then the hidden ones), so the same code gets the same grade. It never raises. ``grade_all`` runs tasks in
-worker processes (each with its own sandbox zygote), hands every record to ``on_record`` in the
-main process (the single writer of the gradebook), and appends it to a JSON-lines journal that
-is fsync'd, so a run killed with SIGKILL and started again skips the finished students.
+``grading_calls()``: the visible cases, then the hidden ones), so the same code gets the same
+grade; the judges' expected values are memoised per process. It never raises. ``grade_all``
+runs tasks in worker processes (each with its own sandbox zygote), hands every record to
+``on_record`` in the main process (the single writer of the gradebook), and appends it to a
+JSON-lines journal that is fsync'd, so a run killed with SIGKILL and started again skips the
+finished students.
 """
 from __future__ import annotations
 

@@ -4,11 +4,15 @@ How a function is graded
 ------------------------
 For every graded function, :meth:`calls` builds several cases from a seed — random
 shapes (non-square, N = 1, N ≥ 8), the function's edge cases (exact zeros in z for
-ReLU; |logits| ≥ 1000 and a row of all-equal logits for softmax and cross-entropy;
-saturated |z| up to 800 for sigmoid/tanh, where a formula with
-e^(−z) overflows) and random upstream gradients ``dout``. The visible
-self-check in the notebook uses :data:`~autograder.checks.base.VISIBLE_SEED`; grading
-uses other seeds, so hard-coding the visible answers does not help.
+ReLU; |logits| ≥ 1000, a row of all-equal logits and a spread of ~2000 inside a row —
+logits like [1000, 0, −1000] with the label on a small entry, where e^z overflows and
+softmax underflows to 0, so ``np.log(softmax(z))`` is −inf — for softmax and
+cross-entropy, and logits spread the same way, via b2, for the network; saturated |z|
+up to 800 for sigmoid/tanh, where a formula with e^(−z) overflows) and random upstream
+gradients ``dout``. A graded test runs the cases of
+:data:`~autograder.checks.base.VISIBLE_SEED` (the ones the notebook's self-check shows)
+and then those of :data:`~autograder.checks.base.HIDDEN_SEED` — the same for every
+student — so hard-coding the visible answers does not help.
 
 :meth:`judge` then checks, per case:
 
@@ -16,8 +20,11 @@ uses other seeds, so hard-coding the visible answers does not help.
 2. the return type: ``(dx, dW, db)`` for ``linear_backward``, an array for the
    activations, ``(loss, dlogits)`` for ``softmax_cross_entropy``, ``(loss, grads)``
    with exactly the keys W1, b1, W2, b2 for ``mlp_loss_and_grads``;
-3. the EXACT shape of every output (db is (M,), not (1, M));
-4. finite values (no NaN/inf);
+3. the EXACT shape of every output (db is (M,), not (1, M)) and its dtype: float64
+   (a float32/float16/integer output fails in every case with a message naming the output
+   and the dtype, whatever its values: no tolerance a float32 answer could straddle);
+4. finite values (no NaN/inf; in a "large" case the message says "unstable for large
+   logits" — also when a finite loss is wrong there, e.g. log(softmax + 1e-12));
 5. no input array was modified in place;
 6. the loss value (loss functions) against the trusted loss, relative error ≤ 1e-8;
 7. every gradient against central finite differences of the TRUSTED forward pass

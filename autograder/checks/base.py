@@ -183,7 +183,11 @@ class FunctionCheck:
         notebook's self-check shows, the hidden ones (:data:`HIDDEN_SEED`) are different
         inputs of the same kinds, so hard-coding the visible answers does not help.
         """
-        return list(self.calls(VISIBLE_SEED)) + list(self.calls(HIDDEN_SEED))
+        key = (type(self).__module__, type(self).__qualname__, self.function, VISIBLE_SEED, HIDDEN_SEED)
+        calls = _GRADING_CALLS.get(key)
+        if calls is None:  # built once per process: every student gets these very cases
+            calls = _GRADING_CALLS[key] = tuple(self.calls(VISIBLE_SEED)) + tuple(self.calls(HIDDEN_SEED))
+        return list(calls)
 
     def judge(self, calls: list[Call], results: list[CallResult]) -> TestOutcome:  # pragma: no cover
         raise NotImplementedError
@@ -215,6 +219,9 @@ class FunctionCheck:
 
 
 # ------------------------------------------------------------------ memoisation
+#: Per-process cache of :meth:`FunctionCheck.grading_calls` (the calls are plain data, read only).
+_GRADING_CALLS: dict = {}
+
 #: Per-process memo of the judges' expected values (finite differences, reference
 #: trajectories, optima). Keys: (kind, check class, digest of the call's plain data).
 _MEMO: dict = {}

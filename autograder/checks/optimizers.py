@@ -17,8 +17,9 @@ reference optimizer had before step k (teacher forcing) and must return the stat
 reference has after it, to a relative tolerance of 1e-9. So one wrong step is located exactly
 ("step 3 of Rosenbrock, w off by 12 %"), and a bug cannot hide behind a converging trajectory.
 
-Also checked, as in the backprop checks: exact output shapes and types, finite outputs, no
-modification of any input array. When the answer matches a recognisable wrong variant
+Also checked, as in the backprop checks: exact output shapes and types, float64 outputs (a
+float32 answer is named as such), finite outputs, no modification of any input array. The
+cases are the same for every student: those of the visible seed, then the hidden seed. When the answer matches a recognisable wrong variant
 (sign error, torch's velocity convention, missing bias correction, ε inside the square root,
 off-by-one t, the plain momentum step instead of Nesterov's, no return to the previous point
 in Rprop, ...) the message names that bug.

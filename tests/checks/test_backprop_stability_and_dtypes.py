@@ -298,3 +298,17 @@ def test_grader_sanity_on_every_graded_case(check):
     # including the large-spread ones
     for call in check.grading_calls():
         assert check.sanity(call) == [], call.case
+
+
+def test_the_sandbox_reports_the_dtypes_of_the_raw_return_value():
+    # to_plain turns float32 into float64 on the way out; the dtype travels beside the value
+    from autograder.checks.base import Call
+    from autograder.sandbox import run_calls
+
+    code = ("import numpy as np\n"
+            "def f(x):\n"
+            "    return x.astype(np.float32), {'W': np.ones(2, dtype=np.float16), 'b': x}, 1.0, np.int32(3)\n")
+    (res,) = run_calls(code, [Call("f", (np.ones(3),))])
+    assert res.status == "ok", res.error
+    assert res.value[0].dtype == np.float64  # plain data
+    assert res.dtypes == {"[0]": "float32", "[1]['W']": "float16", "[3]": "int32"}

@@ -40,21 +40,19 @@ def tanh_backward(dout, z):
 SGD_SVM = {
     "train_linear_svm": '''
 def train_linear_svm(X, y, C, lr, epochs, seed):
-    """Per-example stochastic subgradient descent, as section 2 describes it."""
+    """Per-example stochastic subgradient descent (section 2), the step decaying with the number
+    of updates t (not the epoch) and the last iterate returned: a plausible variant that used to
+    pass or fail its training test depending on the student id."""
     rng = np.random.default_rng(seed)
     n, d = X.shape
-    w, b = np.zeros(d), 0.0
-    best_loss, best_w, best_b = np.inf, w.copy(), b
-    for epoch in range(1, epochs + 1):
-        eta = lr / np.sqrt(epoch)
+    w, b, t = np.zeros(d), 0.0, 0
+    for epoch in range(epochs):
         for i in rng.permutation(n):
+            t += 1
             _, dw, db = hinge_loss_and_grad(w, b, X[[i]], y[[i]], C * n)
-            w = w - eta * dw / n
-            b = b - eta * db / n
-        loss, _, _ = hinge_loss_and_grad(w, b, X, y, C)
-        if loss < best_loss:
-            best_loss, best_w, best_b = loss, w.copy(), b
-    return best_w, float(best_b)
+            w = w - lr / np.sqrt(t) * dw / n
+            b = b - lr / np.sqrt(t) * db / n
+    return w, float(b)
 ''',
 }
 
