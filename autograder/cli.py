@@ -81,7 +81,6 @@ def grade(course: Course, assignment: str, workers: int = 1, students=None, fres
             submission_dir=str(course.submitted_dir(s, assignment)),
             notebook_name=course.notebook_name(assignment),
             release_notebook=str(course.release_notebook(assignment)),
-            seed=course.grading_seed(assignment, s),
         )
         for s in all_students
     ]

@@ -16,7 +16,6 @@ A course root is a folder with an ``nbgrader_config.py`` (the repository's is
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -187,12 +186,6 @@ class Course:
             if meta.get("grade") and not meta.get("solution"):
                 out.append((meta["grade_id"], float(meta.get("points", 0))))
         return out
-
-    def grading_seed(self, assignment: str, student: str) -> int:
-        """Deterministic per-(assignment, student) seed: re-grading gives the same cases, and
-        they are never the notebook's visible self-check cases."""
-        digest = hashlib.sha256(f"coursekit:{assignment}:{student}".encode()).hexdigest()
-        return int(digest[:8], 16)
 
     # ------------------------------------------------------------------ nbgrader
     def nbgrader(self, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:

@@ -34,11 +34,13 @@ _encode = _wire.encode
 try:  # H2's to_plain (autograder/checks/base.py), shipped into the sandbox as source text
     import _ck_base
     _base_to_plain = _ck_base.to_plain
+    _dtype_report = getattr(_ck_base, "dtype_report", None)
 except ImportError:
     try:
+        from autograder.checks.base import dtype_report as _dtype_report
         from autograder.checks.base import to_plain as _base_to_plain
     except ImportError:  # pragma: no cover
-        _base_to_plain = None
+        _base_to_plain = _dtype_report = None
 _pack = struct.pack
 _write = os.write
 
@@ -235,7 +237,7 @@ def run(request, out_fd):
     ``request``: {"code": str, "calls": [{"function", "args", "kwargs", "harness"}],
     "overrides": {name: source}, "output_bytes": int}.
     Frames: first {"load": error-or-"", "defined": [names]}, then one per call
-    {"i", "status", "value", "args_after", "kwargs_after", "error", "stdout"}.
+    {"i", "status", "value", "args_after", "kwargs_after", "error", "stdout", "dtypes"}.
     """
     cap = int(request.get("output_bytes", 65536))
     out = CappedWriter(cap)
@@ -281,6 +283,7 @@ def run(request, out_fd):
                 value = fn(*args, **kwargs)
             conv = _base_to_plain or to_plain
             res["value"] = conv(value)
+            res["dtypes"] = _dtype_report(value) if _dtype_report else {}
             res["args_after"] = tuple(conv(a) for a in args)
             res["kwargs_after"] = {k: conv(v) for k, v in kwargs.items()}
         except OutputLimit as exc:

@@ -1,10 +1,13 @@
 """Grade submissions: one self-contained task per submission, in parallel, resumable.
 
-``grade_submission(task)`` is a pure function of the submission folder, the release notebook and
-the seed: submission in, :class:`GradeRecord` out. It never raises. ``grade_all`` runs tasks in
-worker processes (each with its own sandbox zygote), hands every record to ``on_record`` in the
-main process (the single writer of the gradebook), and appends it to a JSON-lines journal that
-is fsync'd, so a run killed with SIGKILL and started again skips the finished students.
+``grade_submission(task)`` is a pure function of the submission folder and the release notebook:
+submission in, :class:`GradeRecord` out. Every student is graded on the same cases (each check's
+``grading_calls()``: the visible cases, then the hidden ones), so the same code gets the same
+grade; the judges' expected values are memoised per process. It never raises. ``grade_all``
+runs tasks in worker processes (each with its own sandbox zygote), hands every record to
+``on_record`` in the main process (the single writer of the gradebook), and appends it to a
+JSON-lines journal that is fsync'd, so a run killed with SIGKILL and started again skips the
+finished students.
 
 A journal record is replayed only while nothing that decided it has changed: the submitted
 files (``GradeRecord.submission_files``) and everything else, summed up by :func:`fingerprint`
@@ -51,7 +54,6 @@ class GradeTask:
     submission_dir: str
     notebook_name: str
     release_notebook: str
-    seed: int = 0
 
 
 @dataclass
@@ -155,7 +157,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
             return _zero(check, f"{f} could not be graded: {ext.problems[f]}.", ["missing"])
         return _zero(check, f"{f} was not found in your notebook (no `def {f}(` in a code cell).",
                      ["missing"])
-    calls = check.calls(task.seed)
+    calls = check.grading_calls()
     if state.get("load_fate"):
         # the student's top-level code already died before any call (infinite loop, memory,
         # exit) while loading for an earlier test: it would die the same way again

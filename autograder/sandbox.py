@@ -405,10 +405,13 @@ def _result_from_frame(f, i: int, cap: int) -> CallResult | None:
         return None
     args_after = f.get("args_after")
     kwargs_after = f.get("kwargs_after")
+    dtypes = f.get("dtypes")
+    dtypes = {str(k)[:200]: str(v)[:40] for k, v in list(dtypes.items())[:64]
+              if isinstance(k, str) and isinstance(v, str)} if isinstance(dtypes, dict) else {}
     return CallResult(status=status, value=f.get("value"),
                       args_after=args_after if isinstance(args_after, tuple) else None,
                       kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
-                      error=_clip(f.get("error"), 300), stdout=_clip(f.get("stdout"), cap))
+                      error=_clip(f.get("error"), 300), stdout=_clip(f.get("stdout"), cap), dtypes=dtypes)
 
 
 def run_calls(code, calls: list[Call], limits: Limits | None = None,

@@ -42,15 +42,10 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 
-from autograder.checks import base as _base
 from autograder.checks import check_for, reference_source
-from autograder.checks.base import VISIBLE_SEED, CallResult, TestOutcome, to_plain
+from autograder.checks.base import HIDDEN_SEED, VISIBLE_SEED, CallResult, TestOutcome, dtype_report, to_plain
 
 __all__ = ["assert_passes", "self_check", "run_check", "case_calls", "HIDDEN_SEED", "CASES"]
-
-#: Seed of the hidden cases (the same for every student); differs from
-#: :data:`~autograder.checks.base.VISIBLE_SEED`. Defined in ``base`` (re-exported here).
-HIDDEN_SEED = getattr(_base, "HIDDEN_SEED", 271828)
 
 #: The values of ``cases``: the self-check's cases, the other fixed cases, or both (what
 #: ``autograder grade`` judges).
@@ -66,10 +61,7 @@ def case_calls(check, cases: str) -> list:
     if cases == "hidden":
         return list(check.calls(HIDDEN_SEED))
     if cases == "all":
-        grading_calls = getattr(check, "grading_calls", None)
-        if callable(grading_calls):
-            return list(grading_calls())
-        return list(check.calls(VISIBLE_SEED)) + list(check.calls(HIDDEN_SEED))
+        return list(check.grading_calls())
     raise ValueError(f"cases: expected one of {CASES}, got {cases!r}")
 
 
@@ -222,7 +214,8 @@ def _call_one(fn, call) -> CallResult:
         args_after, kwargs_after = to_plain(args), to_plain(kwargs)
     except TypeError:
         args_after, kwargs_after = ("<replaced by an object that cannot be graded>",) * len(args), None
-    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after)
+    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after,
+                      dtypes=dtype_report(value))
 
 
 def run_check(function_name, namespace_or_fn, assignment="backprop", seed=None, cases=None, hidden=None):

@@ -84,11 +84,3 @@ def test_course_root_is_found_from_anywhere_in_the_repo(tmp_path):
         find_course_root(start=tmp_path)
     with pytest.raises(CourseError, match="nbgrader_config.py"):
         Course(tmp_path)
-
-
-def test_grading_seed_is_per_student_and_not_the_visible_seed(generated_course):
-    from autograder.checks.base import VISIBLE_SEED
-
-    seeds = {generated_course.grading_seed("backprop", s) for s in ("a", "b", "c")}
-    assert len(seeds) == 3 and VISIBLE_SEED not in seeds
-    assert generated_course.grading_seed("backprop", "a") == generated_course.grading_seed("backprop", "a")
