@@ -27,9 +27,9 @@ from autograder.sandbox import Limits, run_calls
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
            "hash_files", "read_journal"]
 
-# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop)
-_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory",
-                "crashed": "crashed", "output_limit": "output-limit"}
+# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop). Only time,
+# memory and crashes zero a check; output beyond the cap is dropped, with a note (see _grade_check).
+_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory", "crashed": "crashed"}
 _FLAG_ALIASES = {"cpu": "timeout", "output_limit": "output-limit", "refused": "reference-implementation"}
 
 
@@ -161,6 +161,10 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
     if outcome.points > 0 and any(r.status in _LIMIT_FLAGS for r in results):
         # a check whose process died is never credited, whatever the judge made of partial output
         outcome.points = 0.0
+    if any(r.output_truncated for r in results):
+        cap = limits.output_bytes
+        size = f"{cap // 1024} KiB" if cap % 1024 == 0 else f"{cap} bytes"
+        outcome.messages.append(f"{f} printed more than {size}; the rest was dropped (output never costs points)")
     return outcome
 
 

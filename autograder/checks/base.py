@@ -79,7 +79,8 @@ class CallResult:
     ``status`` is one of :data:`STATUSES`; ``value`` the converted return value;
     ``args_after``/``kwargs_after`` the arguments as they were after the call (to
     detect in-place mutation); ``error`` a one-line description; ``stdout`` the
-    captured (capped) output.
+    captured (capped) output; ``output_truncated`` whether output beyond the cap was
+    dropped (never a reason to fail the call).
     """
 
     status: str
@@ -88,6 +89,7 @@ class CallResult:
     kwargs_after: dict | None = None
     error: str = ""
     stdout: str = ""
+    output_truncated: bool = False
 
 
 @dataclass
