@@ -143,8 +143,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         overrides = {name: reference_source(task.assignment, name) for name in check.overrides}
         info = {}
         results = run_calls(ext.chunks, calls, limits, overrides, info=info)
-        if info.get("load_error"):
-            state.setdefault("load_errors", []).append(info["load_error"])
+        state.setdefault("load_errors", []).extend(info.get("load_errors", []))
         if not info.get("loaded") and results and results[0].status in ("timeout", "cpu", "memory", "output_limit"):
             state["load_fate"] = (results[0].status, results[0].error + " while running the notebook's top-level code")
             results = [CallResult(status=r.status, error=state["load_fate"][1], stdout=r.stdout) for r in results]

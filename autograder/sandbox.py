@@ -217,11 +217,16 @@ class _Zygote:
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
         env.update(setup["env"])
         self.mode = mode
+        self.scratch = None
+        if mode == "none":  # made here, so that close() can remove it: the zygote is SIGKILLed
+            import tempfile
+            self.scratch = setup["scratch"] = tempfile.mkdtemp(prefix="ck_scratch_")
         try:
             self.proc = subprocess.Popen(_command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.PIPE, env=env, cwd="/",
                                          start_new_session=True, preexec_fn=_die_with_parent)
         except OSError as exc:
+            self.close()
             raise _Unavailable(f"sandbox mode {mode!r} could not start: {exc}") from None
         self._stderr = []
         threading.Thread(target=self._drain, daemon=True).start()
@@ -307,13 +312,15 @@ class _Zygote:
     def close(self):
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
+        except (OSError, AttributeError):
             pass
         try:
             self.proc.kill()
             self.proc.wait(5)
         except Exception:
             pass
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 _ZYGOTE: dict = {}  # pid -> _Zygote (a forked grading worker starts its own)
@@ -350,7 +357,7 @@ def _zygote() -> _Zygote:
             if z is not None:
                 z.close()
             continue
-        except BaseException:  # a setup problem (paths, imports): say it, never weaken silently
+        except BaseException:  # a setup problem (paths, imports), or an interrupt: never weaken silently
             if z is not None:
                 z.close()
             raise
@@ -392,11 +399,12 @@ def _probe(z: _Zygote, modules=PROBE_MODULES):
     view of the installation is incomplete: :class:`SandboxError` naming the module and why.
     """
     calls = [Call("probe", (41,))] + [Call("can_import", (m,)) for m in modules]
+    limits = Limits(cpu_seconds=60.0, wall_seconds=120.0)  # sklearn's import, on a busy machine
     req = {"code": [_PROBE_CODE], "calls": [_plain_call(c) for c in calls],
            "overrides": {}, "output_bytes": 4096,
-           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(Limits()).items()}}
+           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(limits).items()}}
     try:
-        header, res, out = z.request(req, timeout=60.0)
+        header, res, out = z.request(req, timeout=limits.wall_seconds + 30.0)
     except (SandboxError, OSError, wire.WireError) as exc:
         raise _Unavailable(f"sandbox mode {z.mode!r}: the probe check failed: {exc}") from None
     frames = _parse_frames(res)[1:]

@@ -48,6 +48,7 @@ def test_top_level_error_is_not_fatal_and_cells_run_separately(limits):
     res = run_calls(cells, [Call("a"), Call("b"), Call("d")], limits, info=info)
     assert [(r.status, r.value) for r in res] == [("ok", 1), ("missing", None), ("ok", 11)]
     assert info["load_error"].startswith("RuntimeError: boom")
+    assert info["load_errors"] == ["RuntimeError: boom (line 3)", "SyntaxError: invalid syntax (line 1)"]
 
 
 def test_overrides_replace_student_definitions(limits):
@@ -185,3 +186,16 @@ def test_harness_runs_a_functional_step_trajectory(limits):
         x = x + v
         expected.append(x.copy())
     np.testing.assert_allclose(res[0].value, np.array(expected), rtol=0, atol=1e-15)
+
+
+def test_without_isolation_the_scratch_folder_is_removed_with_its_zygote(monkeypatch):
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox, "_ZYGOTE", {})
+    monkeypatch.setattr(sandbox, "_LEVEL", {})
+    monkeypatch.setenv("COURSEKIT_SANDBOX", "none")
+    (res,) = run_calls("import os\ndef where():\n    return os.getcwd()\n", [Call("where")])
+    scratch = res.value
+    assert os.path.basename(scratch).startswith("ck_scratch_") and os.path.isdir(scratch)
+    sandbox.shutdown()
+    assert not os.path.exists(scratch)
