@@ -133,12 +133,27 @@ GRADE = textwrap.dedent("""
     import json, os, sys
     import numpy
     from autograder import sandbox
+    from autograder.checks.base import Call
     from autograder.pipeline import GradeTask, grade_submission
     task = GradeTask(*json.loads(sys.argv[1]))
     rec = grade_submission(task)
     site = os.path.dirname(os.path.dirname(numpy.__file__))
+    # the child's /tmp: writable, fresh for every check, and the venv in it read-only
+    code = ("import os\\n"
+            "def mark(site):\\n"
+            "    open('/tmp/mark', 'w').close()\\n"
+            "    try:\\n"
+            "        open(os.path.join(site, 'evil.py'), 'w').close()\\n"
+            "        return 'site-packages written'\\n"
+            "    except OSError:\\n"
+            "        return os.path.exists('/tmp/mark') and os.path.isdir(site)\\n"
+            "def seen():\\n"
+            "    return os.path.exists('/tmp/mark')\\n")
+    first = sandbox.run_calls(code, [Call("mark", (site,))])[0]
+    second = sandbox.run_calls(code, [Call("seen")])[0]
     print(json.dumps({"numpy": numpy.__file__, "level": sandbox.isolation_level(),
-                      "site_writable": os.access(site, os.W_OK), "record": rec.to_dict()}))
+                      "site_writable": os.access(site, os.W_OK), "record": rec.to_dict(),
+                      "scratch": [first.status, first.value, first.error, second.status, second.value]}))
 """)
 
 
@@ -240,6 +255,7 @@ def test_a_venv_in_a_temporary_directory_grades_like_any_other(where, tmp_path, 
     numpy_file = os.path.realpath(out["numpy"])
     assert _within(numpy_file, str(base)), f"numpy came from {numpy_file}, not from the venv in {base}"
     assert out["level"] == isolated
+    assert out["scratch"] == ["ok", True, "", "ok", False]
     if read_only is not None:
         assert not out["site_writable"]
     rec = out["record"]
