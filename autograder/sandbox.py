@@ -426,7 +426,12 @@ def _probe(z: _Zygote, modules=PROBE_MODULES):
 
 
 def isolation_level() -> str:
-    """The isolation the sandbox achieves on this machine: "full", "userns" or "none"."""
+    """The isolation the sandbox achieves on this machine: "full", "userns" or "none".
+
+    Starts this process's zygote and its probe: raises :class:`SandboxError` if no level works,
+    or if one works but a path cannot be bound or a probed module not imported (then no weaker
+    level is tried).
+    """
     return _zygote().mode
 
 
