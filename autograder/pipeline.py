@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from autograder.checks import checks_for, reference_source
 from autograder.checks.base import CallResult, TestOutcome
 from autograder.extract import extract, reference_use
+from autograder import sandbox
 from autograder.sandbox import Limits, run_calls
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
@@ -298,6 +299,9 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
         (an upsert): a run killed between the journal write and ``on_record`` loses nothing.
     on_record : called in THIS process for every record, in completion order.
     progress : show a tqdm progress bar on stderr.
+
+    Raises :class:`autograder.sandbox.SandboxError`, before grading anything, if the sandbox
+    cannot work here (a path it cannot bind, a module its child cannot import).
     """
     tasks = list(tasks)
     limits = limits or Limits()
@@ -315,6 +319,10 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
             records[i] = rec
         else:
             todo.append((i, t))
+    if todo:  # a sandbox that cannot work (a path, an import) stops the run before any grade is recorded
+        sandbox.isolation_level()
+        if workers > 1 and len(todo) > 1:
+            sandbox.shutdown()  # each worker starts its own; the full probe passed, theirs is quick
     bar = None
     if progress:
         try:

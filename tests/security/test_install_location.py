@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_factory import REPO, make_notebook, release_notebook
+from course_factory import REPO, make_course, make_notebook, release_notebook, tasks_for
 from autograder import harness, sandbox
+from autograder.pipeline import grade_all
 from autograder.sandbox import SandboxError
 
 pytestmark = pytest.mark.timeout(600)
@@ -85,6 +86,19 @@ def test_a_missing_required_path_stops_the_sandbox_naming_it(monkeypatch, isolat
     with pytest.raises(SandboxError, match=f"cannot bind {missing} into the sandbox: .* does not exist"):
         sandbox.isolation_level()
     assert sandbox._ZYGOTE == {} and sandbox._LEVEL == {}
+
+
+def test_a_broken_sandbox_stops_grading_before_any_grade_is_recorded(tmp_path, monkeypatch, isolated):
+    missing = "/nonexistent-coursekit-test/site-packages"
+    course = make_course(tmp_path, {"alice": {}, "bob": {}})
+    journal = tmp_path / "journal.jsonl"
+    paths = sandbox._ro_paths()
+    monkeypatch.setattr(sandbox, "_ro_paths", lambda: paths + [missing])
+    monkeypatch.setattr(sandbox, "_ZYGOTE", {})
+    monkeypatch.setattr(sandbox, "_LEVEL", {})
+    with pytest.raises(SandboxError, match=f"cannot bind {missing} into the sandbox"):
+        grade_all(tasks_for(course), workers=2, journal=journal, progress=False)
+    assert not journal.exists() or journal.read_bytes() == b""
 
 
 def test_the_probe_names_a_module_the_child_cannot_import(isolation):
