@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from course_factory import REPO, make_course, make_notebook, release_notebook, tasks_for
 from autograder import harness, sandbox
@@ -52,6 +53,26 @@ def test_the_root_is_never_mounted_over_a_path_to_bind(extra):
     for p in set(paths) | {os.path.realpath(p) for p in paths}:
         assert not _within(p, root), f"the root's tmpfs on {root} would hide {p}"
         assert not _within(root, p), f"the root on {root} would lie inside the bind of {p}"
+
+
+_DIRS = st.sampled_from(["/tmp", "/var/tmp", "/srv", "/media", "/mnt", "/opt", "/home", "/run", "/root",
+                         "/usr", "/var", "/tmp/x", "/opt/py", "/home/u/.venv"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_DIRS, st.sampled_from(["", "/lib/python3.11/site-packages", "/venv", "/a/b"])),
+                min_size=1, max_size=6))
+def test_the_root_is_never_a_parent_of_or_inside_a_bound_path_property(parts):
+    paths = [d + rest for d, rest in parts]
+    try:
+        root = harness.root_mount_point(paths)
+    except harness.RootError:  # then every existing candidate really conflicts
+        free = [c for c in harness.ROOT_CANDIDATES if os.path.isdir(c) and os.path.realpath(c) == c
+                and not any(_within(p, c) or _within(c, p) for p in paths + [os.path.realpath(p) for p in paths])]
+        assert free == []
+        return
+    for p in paths + [os.path.realpath(p) for p in paths]:
+        assert not _within(p, root) and not _within(root, p), (root, p)
 
 
 def test_the_root_goes_to_the_first_free_candidate_or_fails_naming_the_paths(tmp_path):
