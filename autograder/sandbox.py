@@ -27,6 +27,8 @@ Design (see the README section "grading-security")
   ``-I -S`` interpreter only — no filesystem or network isolation (the README says so).
 * At start, a probe check in a child imports what student code commonly needs (numpy.random,
   numpy.linalg, scipy, sklearn): a sandbox that cannot is refused with the module and the reason.
+  sklearn (a second of CPU) is imported once per process tree and setup; forked workers of a
+  process whose probe passed import the others only.
 * Limits: RLIMIT_CPU (per check), wall clock (the zygote SIGKILLs the child's process group),
   RLIMIT_AS (default 2 GiB), RLIMIT_FSIZE / tmpfs size for scratch files. Output is capped, not
   limited: python-level writes beyond the cap are dropped in the child, fd-level writes beyond it

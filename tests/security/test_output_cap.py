@@ -49,10 +49,10 @@ def test_a_quiet_check_is_not_marked_truncated(limits):
 
 
 def test_an_endless_flood_is_stopped_by_the_time_limit_not_by_its_output():
-    lim = Limits(cpu_seconds=1.0, wall_seconds=4.0, memory_bytes=256 << 20, output_bytes=8192)
+    lim = Limits(cpu_seconds=1.0, wall_seconds=20.0, memory_bytes=256 << 20, output_bytes=8192)
     code = "import os\ndef flood():\n    while True:\n        os.write(1, b'y' * 65536)\n"
     (res,) = run_calls(code, [Call("flood")], lim)
-    assert res.status in ("cpu", "timeout"), res.error
+    assert res.status == "cpu", res.error  # not killed for its output: it ran until its CPU time was out
     assert res.output_truncated
 
 
