@@ -320,9 +320,7 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
         else:
             todo.append((i, t))
     if todo:  # a sandbox that cannot work (a path, an import) stops the run before any grade is recorded
-        sandbox.isolation_level()
-        if workers > 1 and len(todo) > 1:
-            sandbox.shutdown()  # each worker starts its own; the full probe passed, theirs is quick
+        sandbox.verify(keep=workers <= 1 or len(todo) <= 1)  # forked workers start their own
     bar = None
     if progress:
         try:

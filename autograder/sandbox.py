@@ -56,7 +56,7 @@ import numpy as np
 from autograder import wire
 from autograder.checks.base import Call, CallResult, STATUSES, to_plain
 
-__all__ = ["Limits", "run_calls", "isolation_level", "shutdown", "SandboxError"]
+__all__ = ["Limits", "run_calls", "isolation_level", "verify", "shutdown", "SandboxError"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -435,6 +435,22 @@ def isolation_level() -> str:
     level is tried).
     """
     return _zygote().mode
+
+
+def verify(keep: bool = True) -> str:
+    """Make sure the sandbox works here before anything is graded; returns the level.
+
+    Unless this process tree already probed the same level and paths, starts a zygote and
+    probes it (raises :class:`SandboxError` as :func:`isolation_level` does). ``keep=False``
+    stops the zygote it started: for a caller whose forked workers each start their own.
+    """
+    level = _LEVEL.get(_requested_mode())
+    if level is not None and _setup_key(level) in _VERIFIED:
+        return level
+    level = isolation_level()
+    if not keep:
+        shutdown()
+    return level
 
 
 def shutdown():
