@@ -39,9 +39,9 @@ from autograder.sandbox import Limits, run_calls
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
            "hash_files", "read_journal", "forget", "fingerprint"]
 
-# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop)
-_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory",
-                "crashed": "crashed", "output_limit": "output-limit"}
+# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop). Only time,
+# memory and crashes zero a check; output beyond the cap is dropped, with a note (see _grade_check).
+_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory", "crashed": "crashed"}
 _FLAG_ALIASES = {"cpu": "timeout", "output_limit": "output-limit", "refused": "reference-implementation"}
 
 
@@ -168,8 +168,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         overrides = {name: reference_source(task.assignment, name) for name in check.overrides}
         info = {}
         results = run_calls(ext.chunks, calls, limits, overrides, info=info)
-        if info.get("load_error"):
-            state.setdefault("load_errors", []).append(info["load_error"])
+        state.setdefault("load_errors", []).extend(info.get("load_errors", []))
         if not info.get("loaded") and results and results[0].status in ("timeout", "cpu", "memory", "output_limit"):
             state["load_fate"] = (results[0].status, results[0].error + " while running the notebook's top-level code")
             results = [CallResult(status=r.status, error=state["load_fate"][1], stdout=r.stdout) for r in results]
@@ -186,6 +185,10 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
     if outcome.points > 0 and any(r.status in _LIMIT_FLAGS for r in results):
         # a check whose process died is never credited, whatever the judge made of partial output
         outcome.points = 0.0
+    if any(r.output_truncated for r in results):
+        cap = limits.output_bytes
+        size = f"{cap // 1024} KiB" if cap % 1024 == 0 else f"{cap} bytes"
+        outcome.messages.append(f"{f} printed more than {size}; the rest was dropped (output never costs points)")
     return outcome
 
 
@@ -419,6 +422,9 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
         other submission is graded again.
     on_record : called in THIS process for every record, in completion order.
     progress : show a tqdm progress bar on stderr.
+
+    Raises :class:`autograder.sandbox.SandboxError`, before grading anything, if the sandbox
+    cannot work here (a path it cannot bind, a module its child cannot import).
     """
     tasks = list(tasks)
     limits = limits or Limits()
@@ -441,6 +447,8 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
             records[i] = rec
         else:
             todo.append((i, t))
+    if todo:  # a sandbox that cannot work (a path, an import) stops the run before any grade is recorded
+        sandbox.verify(keep=workers <= 1 or len(todo) <= 1)  # forked workers start their own
     bar = None
     if progress:
         try:

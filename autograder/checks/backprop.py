@@ -418,6 +418,8 @@ class _BackpropCheck(FunctionCheck):
     def _judge_one(self, call: Call, res: CallResult, flags: list[str]) -> list[str]:
         if res.status != "ok":
             flags.append(_STATUS_FLAG.get(res.status, res.status))
+            if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
+                return [res.error]
             text = _STATUS_TEXT.get(res.status, f"failed ({res.status})")
             detail = f": {res.error}" if res.error and res.status in ("error", "crashed", "refused") else ""
             return [f"{self.function} {text}{detail}"]

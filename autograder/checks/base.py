@@ -88,7 +88,8 @@ class CallResult:
     ``status`` is one of :data:`STATUSES`; ``value`` the converted return value;
     ``args_after``/``kwargs_after`` the arguments as they were after the call (to
     detect in-place mutation); ``error`` a one-line description; ``stdout`` the
-    captured (capped) output.
+    captured (capped) output; ``output_truncated`` whether output beyond the cap was
+    dropped (never a reason to fail the call).
     """
 
     status: str
@@ -101,6 +102,7 @@ class CallResult:
     #: value whose dtype is not float64 (see :func:`dtype_report`); to_plain converts
     #: float32 to float64, so this is how a judge still sees the student's dtype.
     dtypes: dict = field(default_factory=dict)
+    output_truncated: bool = False
 
 
 @dataclass

@@ -258,6 +258,8 @@ class _StepCheck(FunctionCheck):
             }
             if res.status not in ("error",):
                 flags.append(res.status)
+            if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
+                return res.error
             return f"{self.function} {labels.get(res.status, res.status + ': ' + res.error)} {where}".strip()
         value = res.value
         if not isinstance(value, (tuple, list)) or len(value) != len(self.outputs):

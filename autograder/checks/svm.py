@@ -129,6 +129,8 @@ _STATUS = {
 def _status_message(function, res, where):
     if res.status == "error":
         return f"{function} raised {res.error} {where}"
+    if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
+        return res.error
     return f"{function} {_STATUS.get(res.status, res.status + ' ' + res.error)} {where}"
 
 
