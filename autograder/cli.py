@@ -226,6 +226,16 @@ def main(argv=None) -> int:
     except CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `autograder grade A | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 1
+    except Exception as exc:
+        from autograder.sandbox import SandboxError
+
+        if not isinstance(exc, SandboxError):
+            raise
+        print(f"autograder: the grading sandbox cannot run here, nothing was graded: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
