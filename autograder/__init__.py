@@ -2,21 +2,18 @@
 
 This folder is two things at once:
 
-* the nbgrader **course root** (``nbgrader_config.py``; nbgrader's ``release/``,
-  ``submitted/``, ``autograded/``, ``feedback/`` folders and ``gradebook.db`` appear here
-  and are git-ignored; source notebooks are read from ``../solutions``);
+* the nbgrader **course root** of the repository (``nbgrader_config.py``; nbgrader's
+  ``release/``, ``submitted/``, ``autograded/``, ``feedback/`` folders and ``gradebook.db``
+  appear here and are git-ignored; source notebooks are read from ``../solutions``). The
+  ``autograder`` command finds a course root from the current directory or ``--course``
+  (:func:`autograder.course.find_course_root`), never from where this package is installed;
 * the Python package of the **trusted grader**: ``checks`` (what is checked and the
   student-facing messages), ``sandbox``/``extract``/``pipeline`` (isolated, parallel,
   resumable execution), ``gradebook``/``feedback``/``report`` (writing results where
   nbgrader expects them) and ``cli`` (the ``autograder`` console script).
 """
 
-from pathlib import Path
-
-__all__ = ["COURSE_ROOT", "ASSIGNMENTS"]
-
-#: The course root shipped with the repository (this folder).
-COURSE_ROOT = Path(__file__).resolve().parent
+__all__ = ["ASSIGNMENTS"]
 
 #: The assignments of the term, in teaching order.
 ASSIGNMENTS = ("backprop", "optimizers", "svm")

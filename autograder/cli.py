@@ -10,7 +10,9 @@
     autograder demo [--dir D]      a throwaway course with sample submissions, graded end to end
 
 Every command finds the course root by walking up from the current directory (the
-repository's ``autograder/`` folder), or takes ``--course PATH``.
+repository's ``autograder/`` folder), or takes ``--course PATH``; outside a course it stops
+("no course here"). An assignment name must be one of the course's (``solutions/<A>/`` or
+``release/<A>/``).
 """
 
 from __future__ import annotations
@@ -25,10 +27,21 @@ __all__ = ["main", "grade", "generate"]
 
 
 def generate(course: Course, assignment: str, quiet: bool = False) -> str:
-    """Generate the student version of ``assignment`` (and register it in the gradebook)."""
+    """Generate the student version of ``assignment`` (and register it in the gradebook).
+
+    If nbgrader fails, the previous ``release/<assignment>/`` and gradebook are put back and
+    the CourseError carries nbgrader's reason.
+    """
+    course.check_assignment(assignment)
     if not course.source_notebook(assignment).is_file():
         raise CourseError(f"no source notebook {course.source_notebook(assignment)}")
-    log = course.run_api("generate_assignment", assignment, force=True)
+    try:
+        with course.restored_on_failure(assignment):
+            log = course.run_api("generate_assignment", assignment, force=True)
+    except CourseError as exc:
+        kept = (f"release/{assignment} and the gradebook are as they were"
+                if course.release_notebook(assignment).is_file() else f"release/{assignment} was not created")
+        raise CourseError(f"{exc}\n({kept})") from None
     if not quiet and log:
         print(log.rstrip())
     return str(course.release_notebook(assignment))
@@ -39,12 +52,18 @@ def grade(course: Course, assignment: str, workers: int = 1, students=None, fres
     """Grade every (or the given) submission of ``assignment`` with the trusted pipeline.
 
     Each finished record is written — in this process only — into nbgrader's gradebook
-    and as ``autograded/<student>/<A>/<A>.ipynb``. Returns the list of GradeRecords.
+    and as ``autograded/<student>/<A>/<A>.ipynb``. Returns the list of GradeRecords (those
+    taken unchanged from the journal have ``replayed`` set). ``fresh`` forgets the journal
+    records of ``students`` (of everyone if not given) first.
     """
     from autograder import feedback, gradebook
-    from autograder.pipeline import GradeTask, grade_all
+    from autograder.checks import ASSIGNMENTS
+    from autograder.pipeline import GradeTask, forget, grade_all
 
     course.require_generated(assignment)
+    if assignment not in ASSIGNMENTS:
+        raise CourseError(f"assignment {assignment!r} has no checks: autograder.checks grades "
+                          f"{', '.join(ASSIGNMENTS)}")
     all_students = course.students(assignment)
     if students:
         missing = [s for s in students if s not in all_students]
@@ -53,8 +72,8 @@ def grade(course: Course, assignment: str, workers: int = 1, students=None, fres
         all_students = [s for s in all_students if s in students]
     journal = course.journal_path(assignment)
     journal.parent.mkdir(parents=True, exist_ok=True)
-    if fresh and journal.exists():
-        journal.unlink()
+    if fresh:
+        forget(journal, assignment, all_students if students else None)
     tasks = [
         GradeTask(
             assignment=assignment,
@@ -62,7 +81,6 @@ def grade(course: Course, assignment: str, workers: int = 1, students=None, fres
             submission_dir=str(course.submitted_dir(s, assignment)),
             notebook_name=course.notebook_name(assignment),
             release_notebook=str(course.release_notebook(assignment)),
-            seed=course.grading_seed(assignment, s),
         )
         for s in all_students
     ]
@@ -88,6 +106,8 @@ def _print_summary(records) -> None:
 
 def _cmd_generate(args):
     course = Course.find(args.course)
+    for a in args.assignment:  # every name first: a typo stops before anything is generated
+        course.check_assignment(a)
     for a in args.assignment:
         path = generate(course, a, quiet=args.quiet)
         print(f"student version of {a}: {path}")
@@ -107,8 +127,10 @@ def _cmd_grade(args):
     records = grade(course, args.assignment, workers=args.workers, students=args.student, fresh=args.fresh,
                     progress=not args.quiet, limits=limits)
     dt = time.perf_counter() - t0
-    print(f"graded {len(records)} submission(s) of {args.assignment} in {dt:.1f} s "
-          f"with {args.workers} worker(s); gradebook: {course.db_path}")
+    replayed = sum(r.replayed for r in records)
+    print(f"graded {len(records) - replayed}, replayed {replayed} from the journal (unchanged): "
+          f"{len(records)} submission(s) of {args.assignment} in {dt:.1f} s with {args.workers} worker(s); "
+          f"gradebook: {course.db_path}")
     _print_summary(records)
     print(f"autograded notebooks: {course.root / 'autograded'}; next: autograder feedback {args.assignment}")
     return 0
@@ -170,7 +192,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None,
                    help="CPU seconds allowed per graded function (default: the sandbox's, 10 s)")
     s.add_argument("--fresh", action="store_true",
-                   help="forget the journal of an earlier (interrupted) run and re-grade everyone")
+                   help="forget the journal records of the selected students (default: everyone) and re-grade "
+                        "them (without it, a submission is re-graded only if it, the grader's code, the release, "
+                        "the limits or the isolation changed)")
     s.set_defaults(func=_cmd_grade)
 
     s = sub.add_parser("feedback", help="HTML feedback for every graded student (nbgrader generate_feedback)", parents=[common])
@@ -201,6 +225,16 @@ def main(argv=None) -> int:
         return int(args.func(args) or 0)
     except CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `autograder grade A | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 1
+    except Exception as exc:
+        from autograder.sandbox import SandboxError
+
+        if not isinstance(exc, SandboxError):
+            raise
+        print(f"autograder: the grading sandbox cannot run here, nothing was graded: {exc}", file=sys.stderr)
         return 1
 
 

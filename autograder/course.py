@@ -15,15 +15,20 @@ A course root is a folder with an ``nbgrader_config.py`` (the repository's is
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
+import re
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["Course", "find_course_root", "CourseError"]
+__all__ = ["Course", "find_course_root", "CourseError", "nbgrader_reason"]
 
 CONFIG = "nbgrader_config.py"
 
@@ -38,7 +43,8 @@ def find_course_root(course: str | os.PathLike | None = None, start: str | os.Pa
     ``course`` given: that folder (it must contain ``nbgrader_config.py``). Otherwise walk
     up from ``start`` (default: the current directory): the first folder that holds an
     ``nbgrader_config.py`` wins, or one that holds ``autograder/nbgrader_config.py`` (the
-    repository root); finally the course shipped with this package.
+    repository root). Nothing found: :class:`CourseError` — never a fallback to the folder of
+    the installed package (the commands write into the course root).
     """
     if course is not None:
         root = Path(course).expanduser().resolve()
@@ -51,11 +57,39 @@ def find_course_root(course: str | os.PathLike | None = None, start: str | os.Pa
             return folder
         if (folder / "autograder" / CONFIG).is_file():
             return folder / "autograder"
-    from autograder import COURSE_ROOT
+    raise CourseError(f"no course here: run inside the course or pass --course "
+                      f"(no {CONFIG} in {here} or above)")
 
-    if (COURSE_ROOT / CONFIG).is_file():
-        return COURSE_ROOT
-    raise CourseError(f"no course root found from {here}: pass --course PATH (a folder with {CONFIG})")
+
+def _copy_sqlite(src: Path, dst: Path) -> None:
+    """Copy an sqlite database page by page with sqlite's backup API (safe with open readers)."""
+    with contextlib.closing(sqlite3.connect(src)) as a, contextlib.closing(sqlite3.connect(dst)) as b:
+        a.backup(b)
+
+
+#: nbgrader's own summary lines, which only point at the real error above them
+_GENERIC = re.compile(r"There was an error processing|Please see the|Traceback \(most recent call last\)")
+_EXCEPTION_LINE = re.compile(r"^([\w.]+(Error|Exception|Exit)): (.+)")
+
+
+def nbgrader_reason(log: str, error: str = "") -> str:
+    """Why an nbgrader command failed, from its captured log: its ``[ERROR]`` messages and the
+    exception lines of the tracebacks it logged (e.g. "RuntimeError: Cannot add or remove cells
+    for notebook 'svm' because there are submissions associated with it"), without nbgrader's
+    "Please see the above traceback"; the last lines of ``error`` (the final traceback) if the
+    log says nothing else."""
+    reasons: list[str] = []
+    for line in log.splitlines():
+        text = line.strip()
+        exception = _EXCEPTION_LINE.match(text)
+        if text.startswith(("[ERROR] ", "[CRITICAL] ")):
+            text = text.split("] ", 1)[1]
+        elif not exception:
+            continue
+        message = exception.group(3) if exception else text  # said twice: as a message and as an exception
+        if text and not _GENERIC.search(text) and not any(message in r for r in reasons):
+            reasons.append(text)
+    return "\n".join(reasons or (error or log).strip().splitlines()[-3:])
 
 
 def _nbgrader_env() -> dict:
@@ -122,6 +156,20 @@ class Course:
     def notebook_name(self, assignment: str) -> str:
         return f"{assignment}.ipynb"
 
+    def assignments(self) -> list[str]:
+        """The assignments of this course, sorted: every ``A`` with a source notebook
+        ``../solutions/A/A.ipynb`` or a released ``release/A/A.ipynb``."""
+        found = {p.parent.name for p in self.source_root.glob("*/*.ipynb") if p.parent.name == p.stem}
+        found |= {p.parent.name for p in (self.root / "release").glob("*/*.ipynb") if p.parent.name == p.stem}
+        return sorted(found)
+
+    def check_assignment(self, assignment: str) -> None:
+        """Raise :class:`CourseError` "no such assignment" unless ``assignment`` is one of
+        :meth:`assignments`."""
+        known = self.assignments()
+        if assignment not in known:
+            raise CourseError(f"no such assignment {assignment!r} (known: {', '.join(known) or 'none'})")
+
     def students(self, assignment: str) -> list[str]:
         """Students with a submission of ``assignment`` (folders under submitted/), sorted."""
         sub = self.root / "submitted"
@@ -138,12 +186,6 @@ class Course:
             if meta.get("grade") and not meta.get("solution"):
                 out.append((meta["grade_id"], float(meta.get("points", 0))))
         return out
-
-    def grading_seed(self, assignment: str, student: str) -> int:
-        """Deterministic per-(assignment, student) seed: re-grading gives the same cases, and
-        they are never the notebook's visible self-check cases."""
-        digest = hashlib.sha256(f"coursekit:{assignment}:{student}".encode()).hexdigest()
-        return int(digest[:8], 16)
 
     # ------------------------------------------------------------------ nbgrader
     def nbgrader(self, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
@@ -175,14 +217,44 @@ class Course:
         return self._api
 
     def run_api(self, method: str, assignment: str, **kwargs) -> str:
-        """Call ``NbGraderAPI.<method>(assignment, **kwargs)``; raise CourseError with nbgrader's
-        log if it fails; return the log."""
-        result = getattr(self.api(), method)(assignment, **kwargs)
+        """Call ``NbGraderAPI.<method>(assignment, **kwargs)``; return nbgrader's log, or raise
+        CourseError with nbgrader's reason (see :func:`nbgrader_reason`) if it fails."""
+        from sqlalchemy.exc import SAWarning
+
+        with warnings.catch_warnings():  # nbgrader's harmless autoflush warnings
+            warnings.simplefilter("ignore", SAWarning)
+            result = getattr(self.api(), method)(assignment, **kwargs)
         if not result.get("success"):
-            raise CourseError(f"nbgrader {method} {assignment} failed:\n{result.get('error') or result.get('log')}")
+            raise CourseError(f"nbgrader {method} {assignment} failed: "
+                              + nbgrader_reason(result.get("log", ""), result.get("error", "")))
         return result.get("log", "")
 
+    @contextlib.contextmanager
+    def restored_on_failure(self, assignment: str):
+        """Snapshot ``release/<assignment>/`` and the gradebook; if the ``with`` body raises, put
+        both back as they were (``nbgrader generate_assignment --force`` deletes the release
+        before it converts the source, and a failure may leave the gradebook half-updated)."""
+        release, db = self.release_dir(assignment), self.db_path
+        with tempfile.TemporaryDirectory(prefix="autograder-snapshot-") as tmp:
+            saved_release = Path(tmp) / "release"
+            saved_db = Path(tmp) / "gradebook.db"
+            if release.is_dir():
+                shutil.copytree(release, saved_release, symlinks=True)
+            if db.is_file():
+                _copy_sqlite(db, saved_db)
+            try:
+                yield
+            except BaseException:
+                if release.exists():
+                    shutil.rmtree(release)
+                if saved_release.is_dir():
+                    shutil.copytree(saved_release, release, symlinks=True)
+                if saved_db.is_file():
+                    _copy_sqlite(saved_db, db)
+                raise
+
     def require_generated(self, assignment: str) -> None:
+        self.check_assignment(assignment)
         if not self.release_notebook(assignment).is_file():
             raise CourseError(
                 f"assignment {assignment!r} has no released notebook {self.release_notebook(assignment)}: "

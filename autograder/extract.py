@@ -17,14 +17,18 @@ What it tolerates (each case leaves a note):
 * deleted solution cells: the function is simply absent (0 points, "not found");
 * deleted or edited test / self-check cells: irrelevant — the student's copies of locked cells
   are never executed;
-* solution cells turned into markdown or raw cells: the ``def`` is recovered from a code fence
-  (or the raw text) and **graded**, with a note (a conversion by accident should not cost the
-  marks; the instructor sees the note);
+* solution cells turned into markdown or raw cells (pressing ``M`` or ``R`` in Jupyter by
+  accident keeps the source, and the cell's nbgrader metadata): the code is recovered — the
+  fenced blocks if the text has code fences, else the whole text — and **graded**, with a note,
+  if it compiles and defines a graded function; prose is never executed (see
+  :func:`recover_code`). It runs at the cell's place in the notebook, only for a function no
+  code cell defines;
 * outputs of any size: ignored (never read).
 
 The given (locked) code cells are taken from the RELEASE notebook, never from the student's
 copy (an edited given cell changes nothing), and executed before the student's cells, as in the
-notebook. The student's own extra code cells (helpers) are executed too, in notebook order; the
+notebook — except the demonstration cells (grade id ``demo_*``: they only show the student's
+functions at work, in Jupyter and under stock nbgrader), which the grader never runs. The student's own extra code cells (helpers) are executed too, in notebook order; the
 student's copies of test and self-check cells never are. Jupyter magics (``%...``, ``!...``)
 are neutralised.
 """
@@ -35,13 +39,18 @@ import functools
 import json
 import os
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Extraction", "extract", "read_cells", "given_chunks", "NotebookError"]
+__all__ = ["Extraction", "extract", "read_cells", "given_chunks", "recover_code", "NotebookError",
+           "DEMO_PREFIX"]
 
 MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
 _FENCE = re.compile(r"```[ \t]*(?:python|py|ipython|python3)?[ \t]*\n(.*?)(?:```|\Z)", re.S)
+
+#: Grade ids of given cells that only demonstrate the student's functions: never run by the grader.
+DEMO_PREFIX = "demo_"
 
 
 class NotebookError(ValueError):
@@ -231,15 +240,60 @@ def _strip_imports(src: str, prefixes=("autograder", "coursekit")) -> str:
 
 
 def given_chunks(release_cells: list[Cell]) -> list[str]:
-    """The release notebook's locked, non-test, non-self-check code cells (the given code)."""
+    """The release notebook's given code: its locked code cells that are not tests, self-checks
+    (``check_*``) or demonstrations (``demo_*``)."""
     out = []
     for c in release_cells:
         if c.cell_type != "code" or not c.meta.get("locked") or c.meta.get("grade"):
             continue
-        if c.meta.get("solution") or c.grade_id.startswith("check_"):
+        if c.meta.get("solution") or c.grade_id.startswith(("check_", DEMO_PREFIX)):
             continue
         out.append(_strip_imports(clean_magics(c.source)))
     return out
+
+
+def _top_level_defs(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def recover_code(text: str, functions) -> tuple[str, list[str], str]:
+    """The code in the text of a markdown or raw cell, if it is code that defines a graded function.
+
+    The candidates are the fenced blocks (```` ``` ```` or ```` ```python ````) if the text has
+    any, else the whole text (a cell turned into markdown by accident keeps its source as it
+    was), dedented. A candidate is kept only if it compiles and defines one of ``functions`` at
+    its top level: prose, or an example that merely calls a function, is never executed.
+
+    Returns
+    -------
+    (code, defined, problem)
+        ``code``: the kept candidates joined ("" if none); ``defined``: the graded functions it
+        defines; ``problem``: when nothing was kept but the text mentions ``def <f>(`` for a
+        graded ``f``, why (e.g. "line 3: invalid syntax"), else "".
+    """
+    functions = list(functions)
+    fenced = _FENCE.findall(text)
+    candidates = fenced if fenced else [text]
+    kept, defined, problem = [], [], ""
+    for piece in candidates:
+        code = clean_magics(textwrap.dedent(piece)).strip("\n")
+        hit = [f for f in functions if _defines(code, f)]
+        if not hit:
+            continue
+        broken = _syntax_error(code)
+        if broken:
+            problem = problem or broken
+            continue
+        names = _top_level_defs(code)
+        hit = [f for f in hit if f in names]
+        if hit:
+            kept.append(code)
+            defined += [f for f in hit if f not in defined]
+    return "\n\n".join(kept), defined, ("" if kept else problem)
 
 
 def _norm(s: str) -> str:
@@ -248,7 +302,7 @@ def _norm(s: str) -> str:
 
 def _is_self_check(src: str) -> bool:
     code = [ln for ln in src.split("\n") if ln.strip() and not ln.strip().startswith("#")]
-    return bool(code) and all(re.match(r"\s*(self_check|assert_passes)\s*\(", ln)
+    return bool(code) and all(re.match(r"\s*(_\s*=\s*)?(self_check|assert_passes)\s*\(", ln)
                               or re.match(r"\s*from autograder", ln) for ln in code)
 
 
@@ -289,12 +343,12 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
     locked_text = {_norm(c.source) for c in release if c.cell_type == "code"
                    and c.meta.get("locked") and not c.meta.get("solution")}
     released_ids = {c.grade_id for c in release if c.grade_id}
-    student: list[str] = []
+    placed: list[tuple[int, str]] = []  # (position of the cell, code): the student's code
     counts = {f: 0 for f in functions}
-    from_markdown: list[str] = []
+    recovered: list[tuple[int, str, list[str], str]] = []  # (position, code, defines, cell type)
     problems: dict[str, str] = {}
     stripped = 0
-    for c in cells:
+    for pos, c in enumerate(cells):
         src = c.source
         if c.cell_type == "code":
             if c.meta.get("locked") or c.meta.get("grade") and not c.meta.get("solution"):
@@ -306,7 +360,7 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
             elif c.grade_id.startswith(("test_", "check_")):
                 continue
             code = clean_magics(src)
-            student.append(code)
+            placed.append((pos, code))
             broken = _syntax_error(code)
             for f in functions:
                 if _defines(code, f):
@@ -315,18 +369,23 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
                     else:
                         counts[f] += 1
         else:
-            pieces = _FENCE.findall(src) if c.cell_type == "markdown" else [src]
-            for piece in pieces:
-                hit = [f for f in functions if _defines(piece, f)]
-                if hit:
-                    from_markdown.append((hit, clean_magics(piece)))
-    for hit, code in from_markdown:
-        missing = [f for f in hit if counts[f] == 0]
+            code, defines, problem = recover_code(src, functions)
+            if defines:
+                recovered.append((pos, code, defines, c.cell_type))
+            elif problem:
+                for f in functions:
+                    if _defines(src, f):
+                        problems.setdefault(f, f"it is in a {c.cell_type} cell (not a code cell) whose "
+                                               f"text is not valid Python ({problem})")
+    for pos, code, defines, kind in recovered:
+        missing = [f for f in defines if counts[f] == 0]
         if missing:
-            student.append(code)
-            for f in hit:
+            placed.append((pos, code))
+            for f in defines:
                 counts[f] += 1
-            notes.append(f"{', '.join(missing)} found in a markdown/raw cell (not a code cell): graded")
+            notes.append(f"{', '.join(missing)} found in a {kind} cell, not a code cell "
+                         "(markdown/raw cells do not run in Jupyter): graded")
+    student = [code for _, code in sorted(placed, key=lambda item: item[0])]
     if stripped and not any(c.meta for c in cells if c.cell_type == "code"):
         notes.append("nbgrader metadata stripped: cells found by their def")
     for f, n in counts.items():

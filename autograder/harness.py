@@ -7,18 +7,21 @@ modules ``_ck_wire`` / ``_ck_harness`` before it ever forks a child for student 
 
 What :func:`run` does, in the child, for one FunctionCheck:
 
-1. execute the student's source in a fresh namespace (a top-level error is recorded, not fatal:
-   functions defined before the error still count);
+1. execute the notebook's code, cell by cell, in a fresh namespace (an exception ends only its
+   cell and is recorded with its line: a function that is then undefined is reported with the
+   exception of the cell that defines it);
 2. execute the trusted ``overrides`` sources (reference versions of *other* graded functions);
 3. for each call, look the function up, call it (or ``harness(fn, *args, **kwargs)`` for calls
    that name a harness), convert the return value and the arguments *after* the call to plain
-   data (:func:`to_plain`) and stream one result frame to the grader.
+   data (:func:`to_plain`) and stream one result frame to the grader. Printed output is kept
+   up to a cap and the rest dropped: output never ends a call.
 
 The child is untrusted the moment student code has run: everything it sends is only the
 student's answer in plain data, decoded strictly by the grader and judged there.
 """
 import io
 import os
+import re
 import struct
 import sys
 
@@ -34,27 +37,30 @@ _encode = _wire.encode
 try:  # H2's to_plain (autograder/checks/base.py), shipped into the sandbox as source text
     import _ck_base
     _base_to_plain = _ck_base.to_plain
+    _dtype_report = getattr(_ck_base, "dtype_report", None)
 except ImportError:
     try:
+        from autograder.checks.base import dtype_report as _dtype_report
         from autograder.checks.base import to_plain as _base_to_plain
     except ImportError:  # pragma: no cover
-        _base_to_plain = None
+        _base_to_plain = _dtype_report = None
 _pack = struct.pack
 _write = os.write
 
 
-class OutputLimit(Exception):
-    """Raised when a call prints more than the captured-output cap."""
-
-
 class CappedWriter(io.TextIOBase):
-    """A text stream that keeps at most ``cap`` characters and then raises :class:`OutputLimit`."""
+    """A text stream that keeps the first ``cap`` characters and silently drops the rest.
+
+    Output never costs points (only time, memory and crashes do): a student's debugging prints
+    must not end the call, so text beyond the cap is discarded and :attr:`truncated` records
+    that it happened (the grader then adds a note to the outcome).
+    """
 
     def __init__(self, cap):
         self.cap = cap
         self.parts = []
         self.size = 0
-        self.overflow = False
+        self.truncated = False
 
     def writable(self):
         return True
@@ -63,10 +69,11 @@ class CappedWriter(io.TextIOBase):
         s = str(s)
         room = self.cap - self.size
         if len(s) > room:
-            self.parts.append(s[:max(room, 0)])
-            self.size = self.cap
-            self.overflow = True
-            raise OutputLimit(f"printed more than {self.cap} characters")
+            if room > 0:
+                self.parts.append(s[:room])
+                self.size = self.cap
+            self.truncated = True
+            return len(s)
         self.parts.append(s)
         self.size += len(s)
         return len(s)
@@ -75,9 +82,10 @@ class CappedWriter(io.TextIOBase):
         pass
 
     def take(self):
-        out = "".join(self.parts)
-        self.parts = []
-        return out
+        """The text kept since the last call, and whether some was dropped; then start afresh."""
+        out, truncated = "".join(self.parts), self.truncated
+        self.parts, self.size, self.truncated = [], 0, False
+        return out, truncated
 
 
 # --- plain-data conversion (mirrors autograder.checks.base.to_plain) -----------------------
@@ -132,18 +140,60 @@ def to_plain(x, depth=0):
 
 
 def _one_line(exc, filename="<student>"):
-    """'ZeroDivisionError: division by zero (line 12)' — line of the student's code if any."""
+    """'ZeroDivisionError: division by zero (line 12)' — line of the student's code if any.
+
+    A SyntaxError has no frame in the student's code: its own ``lineno`` is that line.
+    """
     line = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    msg = str(exc).replace("\n", " ").strip()
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        line, msg = exc.lineno, str(exc.msg or "")
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        msg = str(exc)
+    msg = msg.replace("\n", " ").strip()
     if len(msg) > 200:
         msg = msg[:200] + "..."
     s = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
     return s + (f" (line {line})" if line else "")
+
+
+def _defines(source, name):
+    """Whether ``source`` has a ``def name(`` (or ``class name``) statement."""
+    pattern = r"^[ \t]*(?:async[ \t]+def|def|class)[ \t]+" + re.escape(name) + r"\b"
+    return re.search(pattern, source, re.M) is not None
+
+
+def _first_line(source, n=60):
+    """The first line of a cell that is code (not blank, not a comment), shortened."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return line if len(line) <= n else line[:n] + "..."
+    return ""
+
+
+def missing_error(name, chunks, errors):
+    """Why ``name`` is not defined after the notebook's code ran, or "" if no code raised.
+
+    ``errors`` lists ``(chunk index, one-line exception)`` of every chunk that raised. The
+    exception of the cell that defines ``name`` is the real cause (e.g. its ``import
+    numpy.random`` failed before the ``def`` ran); if none of the cells that raised defines it,
+    the first exception is named with the cell it came from. Without any exception the function
+    is simply absent, and the check's own message (keep the name and signature) applies.
+    """
+    for i, text in errors:
+        if _defines(chunks[i], name):
+            return f"{name} is not defined: the cell that defines it raised {text}"
+    if errors:
+        i, text = errors[0]
+        where = _first_line(chunks[i])
+        return (f"{name} is not defined; the notebook's code raised {text}"
+                + (f" in the cell starting `{where}`" if where else ""))
+    return ""
 
 
 # --- harness functions (Call.harness names one of these) -----------------------------------
@@ -229,43 +279,52 @@ def _reference_modules():
     return sorted(out)
 
 
+def _run_chunks(chunks, ns):
+    """Execute the notebook's code chunks (cells) one after another in ``ns``.
+
+    An exception ends only its own chunk: it is recorded as ``(chunk index, one-line text)``
+    and the next chunk still runs, so functions defined elsewhere still count.
+    """
+    errors = []
+    for i, chunk in enumerate(chunks):
+        try:
+            exec(compile(chunk, "<student>", "exec"), ns)
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt too: recorded, not fatal
+            errors.append((i, _one_line(exc)))
+    return errors
+
+
 def run(request, out_fd):
     """Run one FunctionCheck's calls; stream frames to ``out_fd``.
 
-    ``request``: {"code": str, "calls": [{"function", "args", "kwargs", "harness"}],
+    ``request``: {"code": str or [chunks], "calls": [{"function", "args", "kwargs", "harness"}],
     "overrides": {name: source}, "output_bytes": int}.
-    Frames: first {"load": error-or-"", "defined": [names]}, then one per call
-    {"i", "status", "value", "args_after", "kwargs_after", "error", "stdout"}.
+    Frames: first {"load": first error or "", "errors": [[chunk, error], ...], "defined": [names],
+    "stdout"}, then one per call {"i", "status", "value", "args_after", "kwargs_after", "error",
+    "stdout", "output_truncated", "dtypes"}. Printed text beyond ``output_bytes`` per call is dropped
+    (``output_truncated``), never an error.
     """
     cap = int(request.get("output_bytes", 65536))
     out = CappedWriter(cap)
     sys.stdout = sys.stderr = out
     ns = {"__name__": "__main__", "__builtins__": __builtins__}
-    load_error = ""
     chunks = request["code"]
     if isinstance(chunks, str):
         chunks = [chunks]
-    for chunk in chunks:
-        try:
-            exec(compile(chunk, "<student>", "exec"), ns)
-        except OutputLimit as exc:
-            load_error = load_error or f"OutputLimit: {exc}"
-        except BaseException as exc:  # SystemExit, KeyboardInterrupt too: recorded, not fatal
-            load_error = load_error or _one_line(exc)
+    errors = _run_chunks(chunks, ns)
     for name, src in (request.get("overrides") or {}).items():
         exec(compile(src, f"<reference {name}>", "exec"), ns)
-    load_out = out.take()
+    load_out, _ = out.take()
     defined = sorted(k for k, v in list(ns.items()) if callable(v) and not k.startswith("__"))
-    _frame(out_fd, {"load": load_error, "defined": defined, "stdout": load_out,
-                    "modules": _reference_modules()})
+    _frame(out_fd, {"load": errors[0][1] if errors else "", "errors": [list(e) for e in errors],
+                    "defined": defined, "stdout": load_out, "modules": _reference_modules()})
     for i, c in enumerate(request["calls"]):
         res = {"i": i, "status": "ok", "value": None, "args_after": None,
-               "kwargs_after": None, "error": "", "stdout": ""}
+               "kwargs_after": None, "error": "", "stdout": "", "output_truncated": False}
         fn = ns.get(c["function"])
         if not callable(fn):
             res["status"] = "missing"
-            res["error"] = f"function {c['function']} is not defined" + (
-                f" (the code stopped with {load_error})" if load_error else "")
+            res["error"] = missing_error(c["function"], chunks, errors)
             _frame(out_fd, res)
             continue
         args = list(c.get("args") or ())
@@ -281,26 +340,17 @@ def run(request, out_fd):
                 value = fn(*args, **kwargs)
             conv = _base_to_plain or to_plain
             res["value"] = conv(value)
+            res["dtypes"] = _dtype_report(value) if _dtype_report else {}
             res["args_after"] = tuple(conv(a) for a in args)
             res["kwargs_after"] = {k: conv(v) for k, v in kwargs.items()}
-        except OutputLimit as exc:
-            res["status"] = "output_limit"
-            res["error"] = f"output limit: {exc}"
         except MemoryError:
             res["status"] = "memory"
             res["error"] = "MemoryError: the memory limit was exceeded"
-        except RecursionError as exc:
-            res["status"] = "error"
-            res["error"] = _one_line(exc)
         except BaseException as exc:
             res["status"] = "error"
             res["error"] = _one_line(exc)
-        if out.overflow and res["status"] == "ok":
-            res["status"] = "output_limit"
-            res["error"] = f"output limit: printed more than {cap} characters"
-        res["stdout"] = out.take()
+        res["stdout"], res["output_truncated"] = out.take()
         res["modules"] = _reference_modules()
-        out.overflow = False
         _frame(out_fd, res)
 
 
@@ -346,52 +396,163 @@ def _mount(src, target, fstype, flags, data=None):
            f"mount {target}")
 
 
-def _bind_ro(root, path):
-    """Bind ``path`` read-only at the same place under ``root`` (dirs and files)."""
-    real = os.path.realpath(path)
-    if not os.path.exists(real):
-        return
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME, MS_STRICTATIME = 1024, 2048, 1 << 21, 1 << 24
+MNT_DETACH = 2
+
+#: Existing directories on which the zygote may mount the tmpfs that becomes the sandbox's root,
+#: in order of preference. The zygote's mount namespace is private, so this hides nothing from
+#: the host; but a place that is a parent of a path to bind would hide that path (a venv under
+#: /tmp), and a place inside one would end up inside its own bind. :func:`root_mount_point`
+#: takes the first that is neither.
+ROOT_CANDIDATES = ("/tmp", "/var/tmp", "/srv", "/media", "/mnt", "/opt", "/home", "/run", "/root", "/boot")
+
+#: Where each child gets its fresh scratch tmpfs, inside the root.
+SCRATCH = "/tmp"
+
+
+class RootError(RuntimeError):
+    """A path the sandbox needs cannot be made visible in its root: a problem of the machine's
+    setup (never of the student's code), reported with the path instead of a weaker sandbox."""
+
+
+def _within(path, parent):
+    """Whether ``path`` is ``parent`` or lies inside it (plain path strings, no file access)."""
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def root_mount_point(paths, candidates=ROOT_CANDIDATES):
+    """The directory on which to mount the root's tmpfs: the first of ``candidates`` that
+    exists, is no symlink, and is neither a parent of nor inside any of ``paths`` (as given and
+    with symlinks resolved). Raises :class:`RootError` if there is none."""
+    wanted = {os.path.normpath(p) for p in paths} | {os.path.realpath(p) for p in paths}
+    for c in candidates:
+        if os.path.realpath(c) != c or not os.path.isdir(c):
+            continue
+        if not any(_within(p, c) or _within(c, p) for p in wanted):
+            return c
+    raise RootError("no place to build the sandbox's root: each of " + ", ".join(candidates)
+                    + " is missing, a symlink, or a parent of or inside a path the sandbox must bind ("
+                    + ", ".join(sorted(wanted)) + ")")
+
+
+def mount_plan(paths, hide=()):
+    """The steps that fill the root, parents before what lies inside them.
+
+    ``("link", path, target)`` recreates a top-level symlink (merged /usr: /lib -> usr/lib);
+    ``("bind", path, source)`` binds ``source`` (``path`` with symlinks resolved) read-only at
+    ``path``; ``("hide", path, "")`` covers a course package that lies inside a bound path.
+    """
+    steps = []
+    for p in sorted({os.path.normpath(p) for p in paths}, key=lambda p: (p.count("/"), p)):
+        if p == "/" or _within(SCRATCH, p):
+            raise RootError(f"cannot bind {p} into the sandbox: {SCRATCH} is its scratch area "
+                            "(install Python and the venv elsewhere, or in a folder below it)")
+        if os.path.islink(p) and os.path.dirname(p) == "/":
+            steps.append(("link", p, os.readlink(p)))
+        else:
+            steps.append(("bind", p, os.path.realpath(p)))
+    bound = [path for kind, path, _ in steps if kind == "bind"]
+    steps += [("hide", h, "") for h in hide if any(_within(h, b) for b in bound)]
+    return steps
+
+
+def _remount_flags(source):
+    """Flags of the read-only remount of a bind of ``source``: read-only, nosuid, nodev, plus
+    the source mount's noexec and atime settings (a user namespace may not clear those)."""
+    f = os.statvfs(source).f_flag
+    flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+    flags |= MS_NOEXEC if f & os.ST_NOEXEC else 0
+    flags |= MS_NODIRATIME if f & os.ST_NODIRATIME else 0
+    if f & os.ST_NOATIME:
+        return flags | MS_NOATIME
+    return flags | (MS_RELATIME if f & os.ST_RELATIME else MS_STRICTATIME)
+
+
+def _bind_ro(root, path, source):
+    """Bind ``source`` read-only at ``root + path`` (a directory or a file).
+
+    Nothing is skipped silently: if ``source`` is missing or the bind fails, :class:`RootError`
+    names the path. A path already visible through a bind of its parent is left as it is.
+    """
     target = root + path
-    if os.path.isdir(real):
-        os.makedirs(target, exist_ok=True)
-    else:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        open(target, "a").close()
-    _mount(real, target, None, MS_BIND | MS_REC)
-    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    try:
+        if not os.path.exists(source):
+            raise RootError(f"cannot bind {path} into the sandbox: {source} does not exist")
+        if os.path.lexists(target):
+            if not _within(os.path.realpath(target), root):
+                raise RootError(f"cannot bind {path} into the sandbox: a symlink in a path bound "
+                                "before it leads out of the sandbox")
+            if os.path.samefile(target, source):
+                return
+        elif os.path.isdir(source):
+            os.makedirs(target)
+        else:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            open(target, "a").close()
+        _mount(source, target, None, MS_BIND | MS_REC)
+        _mount(None, target, None, _remount_flags(source))
+    except OSError as exc:
+        raise RootError(f"cannot bind {path} into the sandbox: {exc}") from None
 
 
-def build_root(paths, root="/tmp/ck_root", hide=()):
+def _hide(root, path):
+    """Cover ``root + path`` with an empty read-only tmpfs (a folder) or /dev/null (a file)."""
+    target = root + path
+    if not os.path.lexists(target):
+        return
+    try:
+        if os.path.isdir(target):
+            _mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
+        else:
+            _mount("/dev/null", target, None, MS_BIND)
+    except OSError as exc:
+        raise RootError(f"cannot hide {path} in the sandbox: {exc}") from None
+
+
+def apply_plan(root, steps):
+    """Carry out the steps of :func:`mount_plan` under ``root``."""
+    for kind, path, arg in steps:
+        if kind == "link":
+            os.symlink(arg, root + path)
+        elif kind == "bind":
+            _bind_ro(root, path, arg)
+        else:
+            _hide(root, path)
+
+
+def build_root(paths, hide=()):
     """Build the sandbox's root filesystem in the zygote's private mount namespace.
 
     A read-only tmpfs holding only: read-only binds of ``paths`` (the system libraries, the
     Python installation and the site-packages with numpy), a few /dev nodes, ld.so's cache, and
     an empty ``/tmp`` on which each child mounts its own scratch tmpfs. No course folder,
     gradebook, home directory, /proc or /sys is visible.
+
+    The tmpfs is mounted on a place chosen from the paths (:func:`root_mount_point`), so every
+    path is bound before anything covers it. The steps for paths inside ``/tmp`` (a venv under
+    /tmp) are returned: each child carries them out on its own fresh scratch tmpfs; they are
+    tried once here so that a failure is reported now, naming the path.
+
+    Returns ``(root, scratch_steps)``. Raises :class:`RootError` for a path that cannot be bound.
     """
+    steps = mount_plan(paths, hide)
+    root = root_mount_point([path for kind, path, _ in steps if kind != "hide"])
+    in_scratch = [s for s in steps if _within(s[1], SCRATCH)]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
-    os.makedirs(root)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=8m,mode=0755")
-    for p in paths:
-        if os.path.islink(p) and os.path.dirname(p) == "/":  # merged-/usr symlinks: /lib -> usr/lib
-            os.symlink(os.readlink(p), root + p)
-        else:
-            _bind_ro(root, p)
+    apply_plan(root, [s for s in steps if s not in in_scratch])
     os.makedirs(root + "/dev")
     for dev in ("null", "zero", "urandom", "random"):
-        _bind_ro(root, "/dev/" + dev)
+        _bind_ro(root, "/dev/" + dev, "/dev/" + dev)
         _mount(None, root + "/dev/" + dev, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
-    for h in hide:  # course packages that happen to lie inside a bound path
-        if any(h == p or h.startswith(p.rstrip("/") + "/") for p in paths) and os.path.lexists(root + h):
-            if os.path.isdir(root + h):
-                _mount("tmpfs", root + h, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
-            else:
-                _mount("/dev/null", root + h, None, MS_BIND)
-    os.makedirs(root + "/tmp")
-    os.chmod(root + "/tmp", 0o1777)
+    os.makedirs(root + SCRATCH)
+    os.chmod(root + SCRATCH, 0o1777)
+    if in_scratch:
+        _mount("tmpfs", root + SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=1777")
+        apply_plan(root, in_scratch)
+        _check(_c().umount2((root + SCRATCH).encode(), MNT_DETACH), f"umount {root + SCRATCH}")
     _mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=8m,mode=0755")
-    return root
+    return root, in_scratch
 
 
 def _drop_caps():
@@ -453,8 +614,9 @@ def _child(setup, rfd, ack_w, res_w, out_w):
             _check(_c().unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
             root = setup["root"]
             scratch = int(req["limits"].get("scratch_bytes", 64 << 20))
-            _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+            _mount("tmpfs", root + SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV,
                    f"size={scratch},mode=1777")
+            apply_plan(root, setup["scratch_steps"])  # paths under /tmp, on this fresh scratch
             os.chroot(root)
             os.chdir("/tmp")
         else:
@@ -507,7 +669,12 @@ def _read_exact(fd, n):
 
 def _supervise(setup, lim, rfd):
     """Fork one child (it reads its request from ``rfd``), collect its frames and output,
-    enforce the wall clock."""
+    enforce the wall clock.
+
+    What the child writes to its fd 1/2 beyond ``output_bytes`` is read and dropped (the header
+    says ``output_truncated``): a flood of output is never a reason to kill it, only time,
+    memory and the size of its result frames are.
+    """
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
     ack_r, ack_w = os.pipe()
@@ -526,6 +693,7 @@ def _supervise(setup, lim, rfd):
     out_cap = int(lim["output_bytes"])
     res, out = bytearray(), bytearray()
     killed = ""
+    truncated = False
     open_fds = {res_r, out_r}
     status = rusage = None
     exited_at = 0.0
@@ -559,10 +727,12 @@ def _supervise(setup, lim, rfd):
                 res += chunk
                 if len(res) > res_cap:
                     killed = "result_limit"
-            else:
-                out += chunk
-                if len(out) > out_cap:
-                    killed = "output_limit"
+            else:  # fd-level output: keep the first out_cap bytes, drop the rest, keep reading
+                room = out_cap - len(out)
+                if room > 0:
+                    out += chunk[:room]
+                if len(chunk) > room:
+                    truncated = True
         if killed:
             break
     if status is None:
@@ -601,9 +771,9 @@ def _supervise(setup, lim, rfd):
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "cpu": rusage.ru_utime + rusage.ru_stime, "maxrss_kb": rusage.ru_maxrss,
-        "wall": wall, "killed": killed,
+        "wall": wall, "killed": killed, "output_truncated": truncated,
     }
-    return header, bytes(res[:res_cap]), bytes(out[:out_cap])
+    return header, bytes(res[:res_cap]), bytes(out)
 
 
 def zygote_main(setup, rfd, wfd):
@@ -611,7 +781,14 @@ def zygote_main(setup, rfd, wfd):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     mode = setup["mode"]
     if mode in ("full", "userns"):
-        setup["root"] = build_root(setup["paths"], hide=setup.get("hide", ()))
+        try:
+            setup["root"], setup["scratch_steps"] = build_root(setup["paths"], hide=setup.get("hide", ()))
+        except RootError as exc:  # the machine's paths, not the mechanism: no weaker fallback
+            _write_all(wfd, _frame_bytes(_encode({"error": str(exc), "cause": "paths"})))
+            return
+        except OSError as exc:  # mounts refused: this isolation level is not available here
+            _write_all(wfd, _frame_bytes(_encode({"error": str(exc), "cause": "mechanism"})))
+            return
     elif not setup.get("scratch"):
         import tempfile
         setup["scratch"] = tempfile.mkdtemp(prefix="ck_scratch_")

@@ -39,6 +39,18 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# A solution cell turned into Markdown/Raw by accident (pressing M in Jupyter) is graded, as
+# `autograder grade` does: nbgrader's OverwriteCells restores the code cell type; just before it,
+# RecoverSolutionCells keeps only the code of a fenced answer (autograder/nbrecover.py).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.nbrecover.RecoverSolutionCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Feedback HTML: scores and the grader's messages, without the hidden-test source lines.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",

@@ -1,35 +1,47 @@
 """Grade submissions: one self-contained task per submission, in parallel, resumable.
 
-``grade_submission(task)`` is a pure function of the submission folder, the release notebook and
-the seed: submission in, :class:`GradeRecord` out. It never raises. ``grade_all`` runs tasks in
-worker processes (each with its own sandbox zygote), hands every record to ``on_record`` in the
-main process (the single writer of the gradebook), and appends it to a JSON-lines journal that
-is fsync'd, so a run killed with SIGKILL and started again skips the finished students.
+``grade_submission(task)`` is a pure function of the submission folder and the release notebook:
+submission in, :class:`GradeRecord` out. Every student is graded on the same cases (each check's
+``grading_calls()``: the visible cases, then the hidden ones), so the same code gets the same
+grade; the judges' expected values are memoised per process. It never raises. ``grade_all``
+runs tasks in worker processes (each with its own sandbox zygote), hands every record to
+``on_record`` in the main process (the single writer of the gradebook), and appends it to a
+JSON-lines journal that is fsync'd, so a run killed with SIGKILL and started again skips the
+finished students.
+
+A journal record is replayed only while nothing that decided it has changed: the submitted
+files (``GradeRecord.submission_files``) and everything else, summed up by :func:`fingerprint`
+(the grader's code, the release notebook, the limits, the isolation level reached).
 """
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
+import importlib.metadata
 import json
 import os
+import platform
 import sys
 import time
 import traceback
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.checks import checks_for, reference_source
 from autograder.checks.base import CallResult, TestOutcome
 from autograder.extract import extract, reference_use
+from autograder import sandbox
 from autograder.sandbox import Limits, run_calls
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
-           "hash_files", "read_journal"]
+           "hash_files", "read_journal", "forget", "fingerprint"]
 
-# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop)
-_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory",
-                "crashed": "crashed", "output_limit": "output-limit"}
+# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop). Only time,
+# memory and crashes zero a check; output beyond the cap is dropped, with a note (see _grade_check).
+_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory", "crashed": "crashed"}
 _FLAG_ALIASES = {"cpu": "timeout", "output_limit": "output-limit", "refused": "reference-implementation"}
 
 
@@ -42,7 +54,6 @@ class GradeTask:
     submission_dir: str
     notebook_name: str
     release_notebook: str
-    seed: int = 0
 
 
 @dataclass
@@ -53,6 +64,9 @@ class GradeRecord:
     ``outcomes`` always holds one TestOutcome per test of the assignment.
     ``submission_files`` maps each submitted file (relative path) to its sha256, computed before
     grading and checked again after: grading never modifies a submission.
+    ``fingerprint`` is :func:`fingerprint` of the run that graded it ("" if unknown: never replayed).
+    ``replayed`` is True when :func:`grade_all` took the record from its journal instead of
+    grading (not stored).
     """
 
     assignment: str
@@ -64,6 +78,8 @@ class GradeRecord:
     notes: list[str] = field(default_factory=list)
     submission_files: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    fingerprint: str = ""
+    replayed: bool = field(default=False, compare=False)
 
     @property
     def score(self) -> float:
@@ -77,7 +93,8 @@ class GradeRecord:
         return {"assignment": self.assignment, "student": self.student, "status": self.status,
                 "reason": self.reason, "outcomes": [o.to_dict() for o in self.outcomes],
                 "flags": list(self.flags), "notes": list(self.notes),
-                "submission_files": dict(self.submission_files), "seconds": float(self.seconds)}
+                "submission_files": dict(self.submission_files), "seconds": float(self.seconds),
+                "fingerprint": self.fingerprint}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
@@ -89,11 +106,23 @@ class GradeRecord:
                    outcomes=[TestOutcome.from_dict(o) for o in d.get("outcomes", [])],
                    flags=list(d.get("flags", [])), notes=list(d.get("notes", [])),
                    submission_files=dict(d.get("submission_files", {})),
-                   seconds=float(d.get("seconds", 0.0)))
+                   seconds=float(d.get("seconds", 0.0)), fingerprint=str(d.get("fingerprint", "")))
 
     @classmethod
     def from_json(cls, s: str) -> "GradeRecord":
         return cls.from_dict(json.loads(s))
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes ("" if it cannot be read)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
 
 
 def hash_files(folder: str | os.PathLike) -> dict[str, str]:
@@ -104,11 +133,7 @@ def hash_files(folder: str | os.PathLike) -> dict[str, str]:
         return out
     for p in sorted(root.rglob("*")):
         if p.is_file() and not p.is_symlink():
-            h = hashlib.sha256()
-            with open(p, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-            out[str(p.relative_to(root))] = h.hexdigest()
+            out[str(p.relative_to(root))] = _sha256(p)
     return out
 
 
@@ -132,7 +157,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
             return _zero(check, f"{f} could not be graded: {ext.problems[f]}.", ["missing"])
         return _zero(check, f"{f} was not found in your notebook (no `def {f}(` in a code cell).",
                      ["missing"])
-    calls = check.calls(task.seed)
+    calls = check.grading_calls()
     if state.get("load_fate"):
         # the student's top-level code already died before any call (infinite loop, memory,
         # exit) while loading for an earlier test: it would die the same way again
@@ -143,8 +168,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         overrides = {name: reference_source(task.assignment, name) for name in check.overrides}
         info = {}
         results = run_calls(ext.chunks, calls, limits, overrides, info=info)
-        if info.get("load_error"):
-            state.setdefault("load_errors", []).append(info["load_error"])
+        state.setdefault("load_errors", []).extend(info.get("load_errors", []))
         if not info.get("loaded") and results and results[0].status in ("timeout", "cpu", "memory", "output_limit"):
             state["load_fate"] = (results[0].status, results[0].error + " while running the notebook's top-level code")
             results = [CallResult(status=r.status, error=state["load_fate"][1], stdout=r.stdout) for r in results]
@@ -161,6 +185,10 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
     if outcome.points > 0 and any(r.status in _LIMIT_FLAGS for r in results):
         # a check whose process died is never credited, whatever the judge made of partial output
         outcome.points = 0.0
+    if any(r.output_truncated for r in results):
+        cap = limits.output_bytes
+        size = f"{cap // 1024} KiB" if cap % 1024 == 0 else f"{cap} bytes"
+        outcome.messages.append(f"{f} printed more than {size}; the rest was dropped (output never costs points)")
     return outcome
 
 
@@ -220,6 +248,73 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
 
 # ----------------------------------------------------------------------------- journal
 
+#: The grading modules that shape every verdict; with the assignment's check module they are the
+#: roots of :func:`verdict_modules`.
+_GRADING_MODULES = ("autograder.checks", "autograder.checks.base", "autograder.extract", "autograder.harness",
+                    "autograder.sandbox", "autograder.wire", "autograder.pipeline")
+#: Libraries the judges compute expectations with (their versions are part of the fingerprint).
+_LIBRARIES = ("numpy", "scipy", "scikit-learn")
+
+
+def verdict_modules(assignment: str) -> dict[str, Path]:
+    """The modules whose code can change a verdict of ``assignment`` (name -> file).
+
+    Starts from ``autograder.checks.<assignment>`` and :data:`_GRADING_MODULES` and follows every
+    ``import``/``from … import`` of an ``autograder`` or ``coursekit`` module found in their source
+    (function-level imports included, read with :mod:`ast`), with the packages around them: so the
+    ``coursekit`` modules a judge computes its expectations with (``functional``, ``gradcheck``,
+    ``optim``, …) are in, and nothing else (not the widgets, not another assignment's checks).
+    """
+    todo = [f"autograder.checks.{assignment}", *_GRADING_MODULES]
+    found: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        try:
+            module = importlib.import_module(name)
+        except (ImportError, ValueError):  # "from coursekit.functional import relu": a name, not a module
+            continue
+        found[name] = Path(module.__file__)
+        if "." in name:
+            todo.append(name.rpartition(".")[0])  # its package's __init__ runs first
+        for node in ast.walk(ast.parse(found[name].read_bytes())):
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.split(".")[0] in ("autograder", "coursekit")]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                    and node.module.split(".")[0] in ("autograder", "coursekit"):
+                todo += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return found
+
+
+def _isolation() -> str:
+    try:
+        return sandbox.isolation_level()
+    except sandbox.SandboxError:
+        return "unavailable"  # every check of such a run is a grader error: never replay it later
+
+
+def fingerprint(assignment: str, release_notebook: str | os.PathLike, limits: Limits, isolation: str) -> str:
+    """What a record of ``assignment`` was graded with, besides the submission: a sha256 digest of
+
+    * the bytes of every module in :func:`verdict_modules` (by module name, not by path, so the
+      install location does not matter; file contents, never modification times) and the
+      versions of Python, numpy, scipy and scikit-learn;
+    * the bytes of the release notebook (the given cells that run before the student's code);
+    * the :class:`~autograder.sandbox.Limits` (e.g. ``autograder grade --timeout``);
+    * ``isolation``, the level the sandbox actually reached (``sandbox.isolation_level()``):
+      a ``COURSEKIT_SANDBOX=none`` run and a ``full`` one never share records.
+
+    :func:`grade_all` replays a record only if its fingerprint and submitted files are unchanged.
+    """
+    code = {name: _sha256(path) for name, path in sorted(verdict_modules(assignment).items())}
+    versions = {lib: importlib.metadata.version(lib) for lib in _LIBRARIES}
+    versions["python"] = platform.python_version()
+    state = {"code": code, "versions": versions, "release": _sha256(release_notebook),
+             "limits": asdict(limits), "isolation": isolation}
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
 def _key(assignment: str, student: str) -> str:
     return f"{assignment}/{student}"
 
@@ -260,6 +355,36 @@ def _append(fh, rec: GradeRecord):
     os.fsync(fh.fileno())
 
 
+def forget(path: str | os.PathLike, assignment: str, students: Iterable[str] | None = None) -> None:
+    """Drop the journal records of ``students`` of ``assignment`` (``None``: the whole journal).
+
+    Every other line is kept byte for byte; the journal is replaced atomically (a torn last
+    line, left by a killed run, is dropped).
+    """
+    p = Path(path)
+    if students is None:
+        p.unlink(missing_ok=True)
+        return
+    if not p.exists():
+        return
+    drop = {_key(assignment, s) for s in students}
+    keep = []
+    for line in p.read_bytes().split(b"\n"):
+        try:
+            rec = json.loads(line)
+            key = _key(rec["assignment"], rec["student"])
+        except Exception:
+            continue
+        if key not in drop:
+            keep.append(line + b"\n")
+    tmp = p.with_name(p.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(b"".join(keep))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, p)
+
+
 # ----------------------------------------------------------------------------- parallel runs
 
 _WORKER_LIMITS: Limits | None = None
@@ -290,11 +415,16 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
     """Grade every task; returns the records in task order.
 
     workers : number of grading processes (1 = in this process). Grades do not depend on it.
-    journal : JSON-lines file; records already in it (for the same submitted files) are not
-        graded again but are passed to ``on_record`` again, so ``on_record`` must be idempotent
-        (an upsert): a run killed between the journal write and ``on_record`` loses nothing.
+    journal : JSON-lines file; a record already in it whose submitted files and
+        :func:`fingerprint` are unchanged is not graded again (it is "replayed": marked
+        ``replayed`` and passed to ``on_record`` again, so ``on_record`` must be idempotent, an
+        upsert: a run killed between the journal write and ``on_record`` loses nothing); any
+        other submission is graded again.
     on_record : called in THIS process for every record, in completion order.
     progress : show a tqdm progress bar on stderr.
+
+    Raises :class:`autograder.sandbox.SandboxError`, before grading anything, if the sandbox
+    cannot work here (a path it cannot bind, a module its child cannot import).
     """
     tasks = list(tasks)
     limits = limits or Limits()
@@ -304,14 +434,21 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
         jpath.parent.mkdir(parents=True, exist_ok=True)
         _repair_journal(jpath)
         done = read_journal(jpath)
+    isolation = _isolation() if tasks else ""
+    fingerprints = {key: fingerprint(*key, limits, isolation)
+                    for key in {(t.assignment, t.release_notebook) for t in tasks}}
     records: list[GradeRecord | None] = [None] * len(tasks)
     todo = []
     for i, t in enumerate(tasks):
         rec = done.get(_key(t.assignment, t.student))
-        if rec is not None and rec.submission_files == hash_files(t.submission_dir):
+        if (rec is not None and rec.fingerprint == fingerprints[t.assignment, t.release_notebook]
+                and rec.submission_files == hash_files(t.submission_dir)):
+            rec.replayed = True
             records[i] = rec
         else:
             todo.append((i, t))
+    if todo:  # a sandbox that cannot work (a path, an import) stops the run before any grade is recorded
+        sandbox.verify(keep=workers <= 1 or len(todo) <= 1)  # forked workers start their own
     bar = None
     if progress:
         try:
@@ -326,6 +463,7 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
     fh = open(jpath, "ab") if jpath is not None else None
 
     def finish(i, rec):
+        rec.fingerprint = fingerprints[tasks[i].assignment, tasks[i].release_notebook]
         records[i] = rec
         if fh is not None:
             _append(fh, rec)

@@ -45,6 +45,7 @@ def _records(course: Course, assignment: str):
 
 def build_report(course: Course, assignment: str) -> Report:
     """Compute the report of ``assignment`` and write its files; returns a :class:`Report`."""
+    course.check_assignment(assignment)
     records = _records(course, assignment)
     tests: list[tuple[str, float]] = []
     rows = []  # (student, {test: points}, status, reason, flags, notes)

@@ -15,7 +15,9 @@ Design (see the README section "grading-security")
   --ipc --uts``: own pid namespace (children cannot see or signal other processes; the zygote,
   pid 1, kills everything left after each check), a network namespace with no interface, a
   private mount namespace in which the zygote builds a read-only root holding only the system
-  libraries, the Python installation and site-packages. Each child then enters its own mount
+  libraries, the Python installation and site-packages, wherever they are installed (the root's
+  tmpfs goes on a place that is neither a parent of nor inside any of them; a path that cannot
+  be bound stops the sandbox with its name, never a silently emptier root). Each child then enters its own mount
   namespace, mounts a fresh size-capped tmpfs scratch at ``/tmp``, ``chroot``s, sets rlimits
   and drops to uid/gid 65534 (nobody) with ``no_new_privs``. The course tree (solutions/,
   release/, submitted/, gradebook.db), the repository and home directories do not exist there.
@@ -23,9 +25,14 @@ Design (see the README section "grading-security")
   --map-root-user``; instead of switching uid the child drops every capability.
   ``none`` (fallback): rlimits, a private scratch cwd, a scrubbed environment and the
   ``-I -S`` interpreter only — no filesystem or network isolation (the README says so).
+* At start, a probe check in a child imports what student code commonly needs (numpy.random,
+  numpy.linalg, scipy, sklearn): a sandbox that cannot is refused with the module and the reason.
+  sklearn (a second of CPU) is imported once per process tree and setup; forked workers of a
+  process whose probe passed import the others only.
 * Limits: RLIMIT_CPU (per check), wall clock (the zygote SIGKILLs the child's process group),
-  RLIMIT_AS (default 2 GiB), captured output (python-level writes capped in the child,
-  fd-level writes capped by the zygote), RLIMIT_FSIZE / tmpfs size for scratch files.
+  RLIMIT_AS (default 2 GiB), RLIMIT_FSIZE / tmpfs size for scratch files. Output is capped, not
+  limited: python-level writes beyond the cap are dropped in the child, fd-level writes beyond it
+  by the zygote, the call goes on and its CallResult says ``output_truncated``.
 * Everything the child sends is decoded by :func:`autograder.wire.decode` (strict, no pickle)
   in the grader process and turned into :class:`~autograder.checks.base.CallResult`.
 """
@@ -49,7 +56,7 @@ import numpy as np
 from autograder import wire
 from autograder.checks.base import Call, CallResult, STATUSES, to_plain
 
-__all__ = ["Limits", "run_calls", "isolation_level", "shutdown", "SandboxError"]
+__all__ = ["Limits", "run_calls", "isolation_level", "verify", "shutdown", "SandboxError"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -61,7 +68,8 @@ class Limits:
     cpu_seconds : CPU time (RLIMIT_CPU, rounded up to whole seconds).
     wall_seconds : wall-clock time, then the process group is killed.
     memory_bytes : address-space limit (RLIMIT_AS) of the process, default 2 GiB.
-    output_bytes : captured stdout/stderr kept (python-level and fd-level writes).
+    output_bytes : captured stdout/stderr kept per call (python-level) and per check (fd-level);
+        more is dropped, never an error.
     scratch_bytes : size of the scratch tmpfs and largest file the code may write.
     """
 
@@ -74,6 +82,12 @@ class Limits:
 
 class SandboxError(RuntimeError):
     """The sandbox itself could not run (not the student's fault)."""
+
+
+class _Unavailable(SandboxError):
+    """This isolation level's mechanism (namespaces, mounts) does not work on this machine: in
+    auto mode the next level is tried. Any other SandboxError (a path that cannot be bound, a
+    module the child cannot import) is a setup problem that a weaker level would only hide."""
 
 
 _BOOT = r"""
@@ -115,13 +129,29 @@ def _requested_mode() -> str:
     return mode
 
 
+_SYSTEM_PATHS = ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
+                 "/etc/ld.so.conf.d", "/etc/localtime")
+
+
+def _site() -> str:
+    """The site-packages folder holding numpy (the venv's, wherever it lives)."""
+    return os.path.dirname(os.path.dirname(np.__file__))
+
+
 def _ro_paths() -> list[str]:
-    paths = ["/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
-             "/etc/ld.so.conf.d", "/etc/localtime"]
-    for p in (os.path.realpath(sys.base_prefix), os.path.dirname(os.path.dirname(np.__file__))):
-        if p not in paths:
-            paths.append(p)
-    return [p for p in paths if os.path.lexists(p)]
+    """Every path the child needs, to be bound read-only at the same place in its root.
+
+    The system folders this machine has, then the Python installation and site-packages both
+    as named on ``sys.path`` and with symlinks resolved (the child finds modules by the former,
+    the dynamic loader may use the latter). The Python paths are required: the zygote refuses
+    to start, naming the path, if one cannot be bound.
+    """
+    paths = [p for p in _SYSTEM_PATHS if os.path.lexists(p)]
+    for p in (sys.base_prefix, _site()):
+        for q in (os.path.normpath(p), os.path.realpath(p)):
+            if q not in paths:
+                paths.append(q)
+    return paths
 
 
 def _hidden_paths() -> list[str]:
@@ -136,17 +166,16 @@ def _hidden_paths() -> list[str]:
             continue
         for loc in (spec.submodule_search_locations or []) if spec else []:
             out.append(os.path.realpath(loc))
-    site = os.path.dirname(os.path.dirname(np.__file__))
-    for name in os.listdir(site):
-        if name.startswith(("coursekit", "__editable__")):
-            out.append(os.path.join(site, name))
+    for site in dict.fromkeys((_site(), os.path.realpath(_site()))):
+        for name in os.listdir(site):
+            if name.startswith(("coursekit", "__editable__")):
+                out.append(os.path.join(site, name))
     return out
 
 
 def _sys_path() -> list[str]:
-    site = os.path.dirname(os.path.dirname(np.__file__))
     base = [p for p in sys.path if p and p.startswith(sys.base_prefix) and "site-packages" not in p]
-    return base + [site]
+    return base + [_site()]
 
 
 def _command(mode: str) -> list[str]:
@@ -190,19 +219,34 @@ class _Zygote:
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
         env.update(setup["env"])
         self.mode = mode
-        self.proc = subprocess.Popen(_command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, cwd="/",
-                                     start_new_session=True, preexec_fn=_die_with_parent)
+        self.scratch = None
+        if mode == "none":  # made here, so that close() can remove it: the zygote is SIGKILLed
+            import tempfile
+            self.scratch = setup["scratch"] = tempfile.mkdtemp(prefix="ck_scratch_")
+        try:
+            self.proc = subprocess.Popen(_command(mode), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, env=env, cwd="/",
+                                         start_new_session=True, preexec_fn=_die_with_parent)
+        except OSError as exc:
+            self.close()
+            raise _Unavailable(f"sandbox mode {mode!r} could not start: {exc}") from None
         self._stderr = []
         threading.Thread(target=self._drain, daemon=True).start()
-        self.proc.stdin.write(_pack(json.dumps(setup).encode()))
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(_pack(json.dumps(setup).encode()))
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # it died at once: said below
         ready = self._read_frame(60.0)
         if ready is None:
             self.close()
-            raise SandboxError(f"sandbox mode {mode!r} could not start: "
+            raise _Unavailable(f"sandbox mode {mode!r} could not start: "
                                + " ".join(self._stderr)[-400:].strip())
         msg = wire.decode(ready)
+        if "error" in msg:
+            self.close()
+            text = f"sandbox mode {mode!r} could not start: {msg['error']}"
+            raise (SandboxError if msg.get("cause") == "paths" else _Unavailable)(text)
         self.pidns = bool(msg.get("pidns"))
 
     def _drain(self):
@@ -270,17 +314,25 @@ class _Zygote:
     def close(self):
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
+        except (OSError, AttributeError):
             pass
         try:
             self.proc.kill()
             self.proc.wait(5)
         except Exception:
             pass
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 _ZYGOTE: dict = {}  # pid -> _Zygote (a forked grading worker starts its own)
 _LEVEL: dict = {}  # requested mode -> level reached (inherited by forked workers)
+_VERIFIED: set = set()  # setups whose full probe passed in this process tree (inherited too)
+
+
+def _setup_key(mode: str) -> tuple:
+    """What the probe's verdict depends on: the level and the paths the child gets."""
+    return mode, tuple(_ro_paths()), tuple(_sys_path())
 
 
 def _zygote() -> _Zygote:
@@ -297,41 +349,108 @@ def _zygote() -> _Zygote:
         order = (["full"] if os.geteuid() == 0 else []) + ["userns", "none"]
     errors = []
     for mode in order:
+        z = None
+        key = _setup_key(mode)
         try:
             z = _Zygote(mode)
-        except (SandboxError, OSError) as exc:
+            _probe(z, QUICK_PROBE_MODULES if key in _VERIFIED else PROBE_MODULES)
+        except _Unavailable as exc:  # the mechanism does not work here: try the next level
             errors.append(f"{mode}: {exc}")
+            if z is not None:
+                z.close()
             continue
-        problem = _probe(z)
-        if problem:
-            z.close()
-            errors.append(f"{mode}: {problem}")
-            continue
+        except BaseException:  # a setup problem (paths, imports), or an interrupt: never weaken silently
+            if z is not None:
+                z.close()
+            raise
         _ZYGOTE[os.getpid()] = z
         _LEVEL[req] = mode
+        _VERIFIED.add(key)
         return z
     raise SandboxError("no sandbox could start: " + "; ".join(errors))
 
 
-def _probe(z: _Zygote) -> str:
-    """Run a trivial check through a new zygote; '' if it works, else what went wrong."""
-    req = {"code": ["def probe(x):\n    return x + 1\n"],
-           "calls": [{"function": "probe", "args": (41,), "kwargs": {}, "harness": None}],
-           "overrides": {}, "output_bytes": 4096,
-           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(Limits()).items()}}
+#: Modules every grading child must be able to import. numpy loads numpy.random lazily, so a
+#: site-packages that the child cannot see goes unnoticed until a student seeds a generator.
+PROBE_MODULES = ("numpy.random", "numpy.linalg", "scipy", "sklearn")
+#: The probe of a worker whose process tree already passed the full probe with the same level
+#: and paths (a forked grading worker): importing sklearn costs about a second of CPU per
+#: process, these take a few milliseconds and still read site-packages through the sandbox.
+QUICK_PROBE_MODULES = ("numpy.random", "numpy.linalg", "scipy")
+
+_PROBE_CODE = """
+import importlib
+
+def probe(x):
+    return x + 1
+
+def can_import(name):
     try:
-        header, res, out = z.request(req, timeout=60.0)
+        importlib.import_module(name)
+    except BaseException as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+"""
+
+
+def _probe(z: _Zygote, modules=PROBE_MODULES):
+    """Run a probe check through a new zygote, in a child isolated like every other.
+
+    A trivial call that fails means the isolation mechanism does not work here
+    (:class:`_Unavailable`); a module in ``modules`` that does not import means the sandbox's
+    view of the installation is incomplete: :class:`SandboxError` naming the module and why.
+    """
+    calls = [Call("probe", (41,))] + [Call("can_import", (m,)) for m in modules]
+    limits = Limits(cpu_seconds=60.0, wall_seconds=120.0)  # sklearn's import, on a busy machine
+    req = {"code": [_PROBE_CODE], "calls": [_plain_call(c) for c in calls],
+           "overrides": {}, "output_bytes": 4096,
+           "limits": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in asdict(limits).items()}}
+    try:
+        header, res, out = z.request(req, timeout=limits.wall_seconds + 30.0)
     except (SandboxError, OSError, wire.WireError) as exc:
-        return str(exc)
-    frames = _parse_frames(res)
-    if len(frames) == 2 and isinstance(frames[1], dict) and frames[1].get("value") == 42:
-        return ""
-    return ("the probe check failed: " + out.decode("utf-8", "replace")[-300:]).strip()
+        raise _Unavailable(f"sandbox mode {z.mode!r}: the probe check failed: {exc}") from None
+    frames = _parse_frames(res)[1:]
+    if not frames or not isinstance(frames[0], dict) or frames[0].get("value") != 42:
+        raise _Unavailable(f"sandbox mode {z.mode!r}: the probe check failed: "
+                           + out.decode("utf-8", "replace")[-300:].strip())
+    answers = frames[1:]
+    for i, name in enumerate(modules):
+        f = answers[i] if i < len(answers) else None
+        if not isinstance(f, dict):
+            why = "the probe process died: " + out.decode("utf-8", "replace")[-200:].strip()
+        elif f.get("status") != "ok":
+            why = f.get("error") or str(f.get("status"))
+        else:
+            why = f.get("value")
+        if why:
+            raise SandboxError(f"sandbox mode {z.mode!r}: the grading child cannot import {name}: {why} "
+                               f"(site-packages: {_site()})")
 
 
 def isolation_level() -> str:
-    """The isolation the sandbox achieves on this machine: "full", "userns" or "none"."""
+    """The isolation the sandbox achieves on this machine: "full", "userns" or "none".
+
+    Starts this process's zygote and its probe: raises :class:`SandboxError` if no level works,
+    or if one works but a path cannot be bound or a probed module not imported (then no weaker
+    level is tried).
+    """
     return _zygote().mode
+
+
+def verify(keep: bool = True) -> str:
+    """Make sure the sandbox works here before anything is graded; returns the level.
+
+    Unless this process tree already probed the same level and paths, starts a zygote and
+    probes it (raises :class:`SandboxError` as :func:`isolation_level` does). ``keep=False``
+    stops the zygote it started: for a caller whose forked workers each start their own.
+    """
+    level = _LEVEL.get(_requested_mode())
+    if level is not None and _setup_key(level) in _VERIFIED:
+        return level
+    level = isolation_level()
+    if not keep:
+        shutdown()
+    return level
 
 
 def shutdown():
@@ -352,8 +471,7 @@ def _plain_call(c: Call) -> dict:
 
 
 _FATE = {"timeout": ("timeout", "wall-clock limit of {wall:g} s exceeded (the process was killed)"),
-         "output_limit": ("output_limit", "output limit of {out} bytes exceeded (the process was killed)"),
-         "result_limit": ("output_limit", "the returned data exceeded the size limit"),
+         "result_limit": ("memory", "the returned data exceeded the size limit (the process was killed)"),
          "cpu": ("cpu", "CPU-time limit of {cpu:g} s exceeded"),
          "memory": ("memory", "memory limit of {mem} MiB exceeded"),
          "crashed": ("crashed", "the process ended abnormally ({how})")}
@@ -373,8 +491,8 @@ def _fate(header: dict, limits: Limits) -> tuple[str, str]:
         key = "crashed"
     how = f"killed by signal {signal.Signals(sig).name}" if sig else f"exit code {code}"
     status, text = _FATE[key]
-    return status, text.format(wall=limits.wall_seconds, out=limits.output_bytes,
-                               cpu=limits.cpu_seconds, mem=limits.memory_bytes // 2 ** 20, how=how)
+    return status, text.format(wall=limits.wall_seconds, cpu=limits.cpu_seconds,
+                               mem=limits.memory_bytes // 2 ** 20, how=how)
 
 
 def _parse_frames(data: bytes):
@@ -397,7 +515,7 @@ def _clip(s, n):
     return s if len(s) <= n else s[:n] + "..."
 
 
-def _result_from_frame(f, i: int, cap: int) -> CallResult | None:
+def _result_from_frame(f, i: int, cap: int, fd_truncated: bool = False) -> CallResult | None:
     if not isinstance(f, dict) or f.get("i") != i:
         return None
     status = f.get("status")
@@ -405,10 +523,15 @@ def _result_from_frame(f, i: int, cap: int) -> CallResult | None:
         return None
     args_after = f.get("args_after")
     kwargs_after = f.get("kwargs_after")
+    dtypes = f.get("dtypes")
+    dtypes = {str(k)[:200]: str(v)[:40] for k, v in list(dtypes.items())[:64]
+              if isinstance(k, str) and isinstance(v, str)} if isinstance(dtypes, dict) else {}
     return CallResult(status=status, value=f.get("value"),
                       args_after=args_after if isinstance(args_after, tuple) else None,
                       kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
-                      error=_clip(f.get("error"), 300), stdout=_clip(f.get("stdout"), cap))
+                      error=_clip(f.get("error"), 500), stdout=_clip(f.get("stdout"), cap),
+                      output_truncated=f.get("output_truncated") is True or fd_truncated,
+                      dtypes=dtypes)
 
 
 def run_calls(code, calls: list[Call], limits: Limits | None = None,
@@ -419,7 +542,9 @@ def run_calls(code, calls: list[Call], limits: Limits | None = None,
     another in the same namespace (an error in one is recorded and the next still runs).
     ``overrides`` maps a name to trusted source defining it, executed after the student's code.
     If the child dies (loop, memory, os._exit, signal), the calls it did not answer get the
-    status of its fate ("timeout", "cpu", "memory", "crashed", "output_limit").
+    status of its fate ("timeout", "cpu", "memory", "crashed"). Output beyond
+    ``limits.output_bytes`` is dropped and marks the results ``output_truncated`` (fd-level
+    output cannot be told apart per call: it marks every call of the check).
     ``info``, if given, is filled with the child's load error, stdout and process facts.
     """
     limits = limits or Limits()
@@ -437,8 +562,10 @@ def run_calls(code, calls: list[Call], limits: Limits | None = None,
     frames = _parse_frames(res)
     load = frames[0] if frames and isinstance(frames[0], dict) and "load" in frames[0] else None
     results: list[CallResult] = []
+    fd_truncated = header.get("output_truncated") is True
     for i, _ in enumerate(calls):
-        r = _result_from_frame(frames[i + 1], i, limits.output_bytes) if load and i + 1 < len(frames) else None
+        r = (_result_from_frame(frames[i + 1], i, limits.output_bytes, fd_truncated)
+             if load and i + 1 < len(frames) else None)
         if r is None:
             break
         results.append(r)
@@ -448,9 +575,12 @@ def run_calls(code, calls: list[Call], limits: Limits | None = None,
             text = "the code ended the process before any function could be called"
         fd_out = out.decode("utf-8", "replace")
         for _ in range(len(calls) - len(results)):
-            results.append(CallResult(status=status, error=text, stdout=_clip(fd_out, limits.output_bytes)))
+            results.append(CallResult(status=status, error=text, stdout=_clip(fd_out, limits.output_bytes),
+                                      output_truncated=fd_truncated))
     if info is not None:
         info.update(header=header, loaded=load is not None, load_error=_clip(load.get("load"), 300) if load else "",
+                    load_errors=[_clip(e[1], 300) for e in (load.get("errors") or []) if isinstance(e, list)
+                                 and len(e) == 2] if load else [],
                     load_stdout=_clip(load.get("stdout"), limits.output_bytes) if load else "",
                     defined=list(load.get("defined", [])) if load else [],
                     modules=sorted({str(m) for f in frames if isinstance(f, dict)

@@ -42,10 +42,14 @@ input**.
 function with finite differences and prints the relative error of each output — anything above
 about `1e-7` is a bug, and the message says which output is wrong and, where it can tell, why.
 
-**How you are graded (12 points).** The hidden tests call your function on *fresh* random cases
-(other seeds than the self-check), with several shapes — non-square, a single example (N = 1),
-batches of 8 and more — and each function's edge cases (inputs exactly 0 for ReLU, logits of size
-1000 and more for the softmax/cross-entropy). Your gradients are compared, in float64, with
+**How you are graded (12 points).** Each function's test cell has two parts. The **visible**
+part runs the self-check's cases: the cell raises until they pass (*Validate* in JupyterLab runs
+the visible part of every test cell). The **hidden** part, run when you are graded, calls your
+function on other fixed cases — the same for every student — with several shapes — non-square,
+a single example (N = 1), batches of 8 and more — and each function's edge cases (inputs exactly
+0 for ReLU, logits of size 1000 and more for the softmax/cross-entropy). A function earns its
+points when it passes both parts; what it prints, and numpy warnings (an overflow in `np.exp`),
+never cost points. Your gradients are compared, in float64, with
 central finite differences of a *trusted* forward pass (never your own). The grader also checks
 that you return the right types and **exact shapes** (`db` is `(M,)`, not `(1, M)`), that you do
 **not modify any input array**, that every output is finite, and the loss value of the loss

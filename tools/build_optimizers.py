@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbsource import graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
+from nbsource import demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
 
 A = "optimizers"
 POINTS = {"momentum_step": 2, "nesterov_step": 2, "adam_step": 3, "rprop_step": 3}
@@ -24,13 +24,19 @@ modified in place — return new arrays (`w = w - ...`, never `w -= ...`).
 
 **How you are graded (10 points).** The grader runs the course's reference optimizers on several
 loss landscapes — an ill-conditioned quadratic, a Rosenbrock valley, a curved ravine, and a
-`(3, 4)`-shaped parameter on a random quadratic — from random starting points and
+`(3, 4)`-shaped parameter on a random quadratic — from fixed starting points and
 hyperparameters. Every step of those **reference trajectories** becomes a test: your function gets
 the state the reference had before the step and must return, to a relative error of $10^{-9}$,
 the state it had after. A failing step is reported with the landscape, the step number, which
 output is off and by how much, and — when your answer matches a typical mistake (a sign, the
 velocity convention, a missing bias correction, ...) — what the mistake probably is. Types and
 exact shapes, finite outputs and unmodified inputs are checked too.
+
+**Self-check and test cells.** After each function, its *self-check* cell prints how your steps
+compare on the **visible** cases. The test cell below it runs the same visible cases and raises
+until they pass (JupyterLab's *Validate* button runs the visible part of every test cell); when
+you are graded it also runs a **hidden** part: other fixed cases, the same for every student. A
+function earns its points when it passes both; printing or numpy warnings never cost points.
 """),
     locked("""
 import numpy as np
@@ -159,36 +165,46 @@ cells += [
     md(r"""
 ## See them run
 
-The cell below (skipped by the grader) runs your four optimizers on the Rosenbrock valley
+The cell below (never run by the grader) runs your four optimizers on the Rosenbrock valley
 $f(x, y) = (1-x)^2 + 10\,(y-x^2)^2$ from $(-1.2, 1)$ and prints where they are after 1000 steps
 (the minimum is at $(1, 1)$). It is not graded.
 """),
-    locked('''
+    demo('''
 def rosenbrock_grad(w):
     x, y = w
     return np.array([-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)])
 
-if "self_check" in globals():  # skipped when the grader runs the notebook's given code
-    try:
-        w0 = np.array([-1.2, 1.0])
-        w, dw = w0.copy(), np.zeros(2)
-        for _ in range(1000):
-            w, dw = momentum_step(w, dw, rosenbrock_grad(w), lr=0.005, beta=0.9)
-        print("momentum:", np.round(w, 3))
-        w, dw = w0.copy(), np.zeros(2)
-        for _ in range(1000):
-            w, dw = nesterov_step(w, dw, rosenbrock_grad(w), lr=0.005, beta=0.9)
-        print("nesterov:", np.round(w, 3))
-        w, m, v = w0.copy(), np.zeros(2), np.zeros(2)
-        for t in range(1, 1001):
-            w, m, v = adam_step(w, m, v, t, rosenbrock_grad(w), lr=0.05)
-        print("adam:    ", np.round(w, 3))
-        w, prev, size = rprop_start(w0.copy(), rosenbrock_grad(w0), lr=0.05)
-        for _ in range(999):
-            w, prev, size = rprop_step(w, prev, size, rosenbrock_grad(w))
-        print("rprop:   ", np.round(w, 3))
-    except NotImplementedError:
-        print("(finish the four functions first)")
+
+def run_optimizers(w0, steps=1000):
+    """Where each optimizer is after ``steps`` steps from ``w0`` (rprop: its first step included)."""
+    out = {}
+    w, dw = w0.copy(), np.zeros(2)
+    for _ in range(steps):
+        w, dw = momentum_step(w, dw, rosenbrock_grad(w), lr=0.005, beta=0.9)
+    out["momentum"] = w
+    w, dw = w0.copy(), np.zeros(2)
+    for _ in range(steps):
+        w, dw = nesterov_step(w, dw, rosenbrock_grad(w), lr=0.005, beta=0.9)
+    out["nesterov"] = w
+    w, m, v = w0.copy(), np.zeros(2), np.zeros(2)
+    for t in range(1, steps + 1):
+        w, m, v = adam_step(w, m, v, t, rosenbrock_grad(w), lr=0.05)
+    out["adam"] = w
+    w, prev, size = rprop_start(w0.copy(), rosenbrock_grad(w0), lr=0.05)
+    for _ in range(steps - 1):
+        w, prev, size = rprop_step(w, prev, size, rosenbrock_grad(w))
+    out["rprop"] = w
+    return out
+
+
+try:
+    with np.errstate(all="ignore"):  # a diverging optimizer just ends at inf/nan here
+        for name, w in run_optimizers(np.array([-1.2, 1.0])).items():
+            print(f"{name + ':':<9}", np.round(w, 3))
+except NotImplementedError:
+    print("(finish the four functions first)")
+except Exception as exc:  # a function still broken: say so, never fail the notebook here
+    print(f"(one of your functions failed here: {type(exc).__name__}: {exc})")
 ''', "demo_run"),
 ]
 

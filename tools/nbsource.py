@@ -5,6 +5,8 @@ Every cell gets nbgrader metadata of schema version 3:
 - ``locked(code, grade_id)``        read-only code: nbgrader restores it before grading
 - ``solution(code, grade_id)``      the student's answer cell (``### BEGIN/END SOLUTION``)
 - ``test(code, grade_id, points)``  an autograded test cell (``### BEGIN/END HIDDEN TESTS``)
+- ``graded_test(function, points, assignment)``  the test cell of a graded function
+- ``demo(code, grade_id)``          a locked demonstration cell (``demo_*``), never run by the grader
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ def notebook(cells, title):
 
 
 def write(nb, path):
+    """Validate and write ``nb``; cell ids are derived from the cell's place and role, so
+    building twice gives the same file (nbformat would draw random ids)."""
+    for i, cell in enumerate(nb.cells):
+        role = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.cell_type
+        cell.id = f"c{i:02d}-{role}"[:64]
     nbformat.validate(nb)
     with open(path, "w", encoding="utf-8") as fh:
         nbformat.write(nb, fh)
@@ -77,19 +84,40 @@ def write(nb, path):
 
 
 def graded_test(function, points, assignment):
-    """The autograded test cell of one function: a hidden call of the trusted in-kernel check."""
+    """The autograded test cell of one function: the trusted in-kernel check, in two parts.
+
+    The visible part runs the self-check's cases, so ``nbgrader validate`` (and JupyterLab's
+    Validate button) fails, naming the function, until they pass; the hidden part (stripped
+    from the release, run by stock ``nbgrader autograde``) runs the other fixed cases. Both
+    together are exactly the cases ``autograder grade`` judges.
+    """
+    s = "s" if points != 1 else ""
     return test(
         f'''
-        # Autograded test of {function} ({points} point{"s" if points != 1 else ""}).
-        # The hidden part runs the full check on fresh random cases (see the top of the notebook).
+        # Autograded test of {function} ({points} point{s}).
+        # Visible part: the self-check's cases (this cell fails until they pass).
+        # Hidden part, run when you are graded: other fixed cases, the same for all.
         from autograder.checks.inkernel import assert_passes
+        _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="visible")
         ### BEGIN HIDDEN TESTS
-        _ = assert_passes("{function}", globals(), assignment="{assignment}")
+        _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="hidden")
         ### END HIDDEN TESTS
         ''',
         f"test_{function}",
         points,
     )
+
+
+def demo(code, grade_id):
+    """A given, locked cell that only shows the student's functions at work.
+
+    Its grade id starts with ``demo_``: the grader never runs it (``autograder.extract``), while
+    it runs for the student in Jupyter and under stock nbgrader, so its code must never raise
+    (catch an unfinished or broken function and say so).
+    """
+    if not grade_id.startswith("demo_"):
+        raise ValueError(f"grade_id: a demonstration cell's id starts with 'demo_', got {grade_id!r}")
+    return locked(code, grade_id)
 
 
 def self_check_cell(function, assignment):

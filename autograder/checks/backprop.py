@@ -4,11 +4,15 @@ How a function is graded
 ------------------------
 For every graded function, :meth:`calls` builds several cases from a seed — random
 shapes (non-square, N = 1, N ≥ 8), the function's edge cases (exact zeros in z for
-ReLU; |logits| ≥ 1000 and a row of all-equal logits for softmax and cross-entropy;
-saturated |z| up to 800 for sigmoid/tanh, where a formula with
-e^(−z) overflows) and random upstream gradients ``dout``. The visible
-self-check in the notebook uses :data:`~autograder.checks.base.VISIBLE_SEED`; grading
-uses other seeds, so hard-coding the visible answers does not help.
+ReLU; |logits| ≥ 1000, a row of all-equal logits and a spread of ~2000 inside a row —
+logits like [1000, 0, −1000] with the label on a small entry, where e^z overflows and
+softmax underflows to 0, so ``np.log(softmax(z))`` is −inf — for softmax and
+cross-entropy, and logits spread the same way, via b2, for the network; saturated |z|
+up to 800 for sigmoid/tanh, where a formula with e^(−z) overflows) and random upstream
+gradients ``dout``. A graded test runs the cases of
+:data:`~autograder.checks.base.VISIBLE_SEED` (the ones the notebook's self-check shows)
+and then those of :data:`~autograder.checks.base.HIDDEN_SEED` — the same for every
+student — so hard-coding the visible answers does not help.
 
 :meth:`judge` then checks, per case:
 
@@ -16,8 +20,11 @@ uses other seeds, so hard-coding the visible answers does not help.
 2. the return type: ``(dx, dW, db)`` for ``linear_backward``, an array for the
    activations, ``(loss, dlogits)`` for ``softmax_cross_entropy``, ``(loss, grads)``
    with exactly the keys W1, b1, W2, b2 for ``mlp_loss_and_grads``;
-3. the EXACT shape of every output (db is (M,), not (1, M));
-4. finite values (no NaN/inf);
+3. the EXACT shape of every output (db is (M,), not (1, M)) and its dtype: float64
+   (a float32/float16/integer output fails in every case with a message naming the output
+   and the dtype, whatever its values: no tolerance a float32 answer could straddle);
+4. finite values (no NaN/inf; in a "large" case the message says "unstable for large
+   logits" — also when a finite loss is wrong there, e.g. log(softmax + 1e-12));
 5. no input array was modified in place;
 6. the loss value (loss functions) against the trusted loss, relative error ≤ 1e-8;
 7. every gradient against central finite differences of the TRUSTED forward pass
@@ -61,7 +68,7 @@ import textwrap
 
 import numpy as np
 
-from autograder.checks.base import Call, CallResult, FunctionCheck, TestOutcome
+from autograder.checks.base import Call, CallResult, FunctionCheck, TestOutcome, dtype_problem, memoized
 from coursekit import functional as F
 from coursekit import gradcheck as gc
 
@@ -351,7 +358,11 @@ class _BackpropCheck(FunctionCheck):
 
     #: names of the outputs in the order returned
     outputs: tuple[str, ...] = ()
-    #: messages for non-finite outputs in a case whose description contains "large"
+    #: where each output sits in the return value (paths of base.dtype_report)
+    output_paths: dict[str, str] = {}
+    #: what is large in this function's "large" cases ("logits" or "|z|")
+    large_what = "logits"
+    #: likely cause of a wrong or non-finite answer in a "large" case
     unstable_hint = "an unstable exponent (np.exp overflows for arguments ≥ 710)"
 
     def __init__(self):
@@ -407,6 +418,8 @@ class _BackpropCheck(FunctionCheck):
     def _judge_one(self, call: Call, res: CallResult, flags: list[str]) -> list[str]:
         if res.status != "ok":
             flags.append(_STATUS_FLAG.get(res.status, res.status))
+            if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
+                return [res.error]
             text = _STATUS_TEXT.get(res.status, f"failed ({res.status})")
             detail = f": {res.error}" if res.error and res.status in ("error", "crashed", "refused") else ""
             return [f"{self.function} {text}{detail}"]
@@ -427,29 +440,38 @@ class _BackpropCheck(FunctionCheck):
         outs, problem = self._unpack(res.value, call)
         if problem:
             return problems + [problem]
-        exp = self._expected(call)
+        # 3. dtype: float64 outputs only (float32 answers are named, whatever their values)
+        wrong_dtype = set()
+        for name in outs:
+            msg = dtype_problem(res.dtypes, self.output_paths.get(name, "?"), name)
+            if msg:
+                flags.append("dtype")
+                wrong_dtype.add(name)
+                problems.append(msg)
+        exp = self._expect(call)
         n_batch = self._n_batch(call)
-        large = "large" in call.case or "1000" in call.case
-        # 3. loss value
-        if "loss" in outs:
+        large = self._is_large(call)
+        unstable = f"unstable for large {self.large_what}: likely {self.unstable_hint}"
+        # 4. loss value
+        if "loss" in outs and "loss" not in wrong_dtype:
             loss = outs["loss"]
             ref_loss = exp["loss"]
             if not np.isfinite(loss):
                 flags.append("nonfinite")
-                problems.append(
-                    f"loss is {loss} (not finite)" + (f": likely {self.unstable_hint}" if large else "")
-                )
+                problems.append(f"loss is {loss} (not finite)" + (f": {unstable}" if large else ""))
             elif gc.max_rel_error(loss, ref_loss, floor=1e-12) > LOSS_TOL:
                 hint = ""
                 if n_batch > 1 and abs(loss - n_batch * ref_loss) <= 1e-8 * abs(n_batch * ref_loss) + 1e-12:
                     hint = f" Likely bug: off by a factor N = {n_batch}: the loss is the MEAN over the batch."
                 elif abs(loss + ref_loss) <= 1e-8 * abs(ref_loss) + 1e-12:
                     hint = " Likely bug: sign flipped: the loss is −log of the true class's probability."
+                elif large:
+                    hint = f" Likely bug: {unstable}."
                 problems.append(
                     f"loss is {_num(loss)}, expected {_num(ref_loss)} "
                     f"(relative error {gc.max_rel_error(loss, ref_loss, floor=1e-12):.1e}).{hint}"
                 )
-        # 4. gradients
+        # 5. gradients
         for name, ex in exp.items():
             if name == "loss":
                 continue
@@ -457,13 +479,12 @@ class _BackpropCheck(FunctionCheck):
             if s.shape != ex.closed.shape:
                 problems.append(_diagnose_shape(s.shape, ex.closed.shape, name, n_batch))
                 continue
+            if name in wrong_dtype:
+                continue
             if not np.all(np.isfinite(s)):
                 flags.append("nonfinite")
                 bad = tuple(int(i) for i in np.argwhere(~np.isfinite(s))[0])
-                problems.append(
-                    f"{name} contains NaN/inf (first at index {bad})"
-                    + (f": likely {self.unstable_hint}" if large else "")
-                )
+                problems.append(f"{name} contains NaN/inf (first at index {bad})" + (f": {unstable}" if large else ""))
                 continue
             expected = ex.expected
             tol_floor = np.maximum(ex.atol / TOL, 1e-300)
@@ -475,10 +496,21 @@ class _BackpropCheck(FunctionCheck):
                     f"(yours {_num(s[idx])}, expected {_num(expected[idx])}), shape {_fmt_shape(s.shape)}."
                 )
                 hints = _diagnose_values(s, ex)
+                if not hints and large:
+                    hints = [unstable]
                 if hints:
                     msg += " Likely bug: " + "; or ".join(hints) + "."
                 problems.append(msg)
         return problems
+
+    def _is_large(self, call) -> bool:
+        """Whether ``call`` is one of the cases with large inputs (|logits| ≥ 1000, a spread
+        of 2000 inside a row, saturated |z|)."""
+        return "large" in call.case
+
+    def _expect(self, call):
+        """:meth:`_expected`, memoised per process (it depends only on the call)."""
+        return memoized(f"backprop.{type(self).__name__}", call, lambda: self._expected(call))
 
     # --- small helpers for subclasses
     def _arg_names(self):
@@ -505,7 +537,8 @@ class _BackpropCheck(FunctionCheck):
         num = gc.numerical_vjp(forward, inputs, dout, wrt=wrt, h=h)
         atol = {}
         for n in wrt:
-            steps = gc.step_size(inputs[n]) if h is None else np.full(np.shape(inputs[n]), float(h))
+            hn = h.get(n) if isinstance(h, dict) else h
+            steps = gc.step_size(inputs[n]) if hn is None else np.full(np.shape(inputs[n]), float(hn))
             atol[n] = gc.fd_noise(forward, inputs, dout, steps)
         return num, atol
 
@@ -516,7 +549,11 @@ class _BackpropCheck(FunctionCheck):
         outs, problem = self._unpack(res.value, call)
         if problem:
             return {"return value": problem}
-        exp = self._expected(call)
+        for name in outs:
+            msg = dtype_problem(res.dtypes, self.output_paths.get(name, "?"), name)
+            if msg:
+                return {name: msg.split(":")[0]}
+        exp = self._expect(call)
         per = {}
         for name, ex in exp.items():
             s = outs[name]
@@ -530,10 +567,35 @@ class _BackpropCheck(FunctionCheck):
             per[name] = _fmt_err(float(err.max()) if err.size else 0.0)
         return per
 
+    def margin(self, call: Call, res: CallResult) -> float:
+        """The worst error of one result as a fraction of the tolerance that would pass it.
+
+        ``max`` over the outputs of (error / tolerance): ≤ 1 passes the value checks, and an
+        honest float64 implementation should sit far below 1. ``inf`` when the result fails
+        for another reason (status, structure, dtype, shape, NaN/inf).
+        """
+        if res.status != "ok":
+            return float("inf")
+        outs, problem = self._unpack(res.value, call)
+        if problem or any(dtype_problem(res.dtypes, self.output_paths.get(n, "?"), n) for n in outs):
+            return float("inf")
+        worst = 0.0
+        for name, ex in self._expect(call).items():
+            s = outs[name]
+            if name == "loss":
+                worst = max(worst, gc.max_rel_error(s, ex, floor=1e-12) / LOSS_TOL)
+                continue
+            if s.shape != ex.closed.shape:
+                return float("inf")
+            err = gc.rel_error(s, ex.expected, floor=np.maximum(ex.atol / TOL, 1e-300))
+            if err.size:
+                worst = max(worst, float(err.max()) / TOL)
+        return worst
+
     def sanity(self, call) -> list[str]:
         """Grader self-test: the closed form agrees with finite differences on ``call``."""
         bad = []
-        for name, ex in self._expected(call).items():
+        for name, ex in self._expect(call).items():
             if name == "loss":
                 continue
             err = gc.rel_error(ex.closed, ex.expected, floor=np.maximum(ex.atol / TOL, 1e-300))
@@ -548,6 +610,7 @@ class LinearBackwardCheck(_BackpropCheck):
 
     function = "linear_backward"
     outputs = ("dx", "dW", "db")
+    output_paths = {"dx": "[0]", "dW": "[1]", "db": "[2]"}
 
     def _cases(self, rng):
         cases = []
@@ -599,6 +662,8 @@ class LinearBackwardCheck(_BackpropCheck):
 # ================================================================== activations
 class _ActivationCheck(_BackpropCheck):
     outputs = ("dz",)
+    output_paths = {"dz": ""}
+    large_what = "|z|"
     forward = None  # trusted forward
     backward = None  # trusted closed form
 
@@ -730,6 +795,23 @@ class ReluBackwardCheck(_ActivationCheck):
 
 
 # ================================================================ softmax_backward
+SPREAD_LABEL = "large spread inside a row (logits like [1000, 0, −1000])"
+
+
+def _spread_logits(rng):
+    """(4, 4) logits whose rows span about 2000: the largest entries near +1000 (two of them
+    close, so the gradient is not trivially 0), the others near 0 and −1000, plus jitter.
+    e^(±1000) over/underflows in float64, so only the stable formulas survive."""
+    z = np.array([
+        [1000.0, 0.0, -1000.0, 998.5],
+        [-1000.0, 999.0, 0.5, 1000.0],
+        [0.0, -1000.0, 1000.0, 1.0],
+        [-999.0, 1000.0, 999.25, -0.5],
+    ])
+    z = z + rng.uniform(0.0, 0.25, size=z.shape)
+    return np.ascontiguousarray(z[:, rng.permutation(4)])
+
+
 def _logit_cases(rng, with_labels):
     out = []
     specs = [
@@ -738,6 +820,7 @@ def _logit_cases(rng, with_labels):
         ((5, 2), "N=5, C=2", "normal"),
         ((6, 4), "large logits (|z| ≥ 1000)", "large"),
         ((4, 5), "a row of all-equal logits", "equal"),
+        ((4, 4), SPREAD_LABEL, "spread"),
     ]
     for shape, label, kind in specs:
         z = 2.0 * rng.standard_normal(shape)
@@ -747,8 +830,16 @@ def _logit_cases(rng, with_labels):
             z[1] = -1000.0 - rng.uniform(0, 2, size=shape[1])
         elif kind == "equal":
             z[1, :] = 3.25
+        elif kind == "spread":
+            z = _spread_logits(rng)
         out.append((shape, label, z))
     return out
+
+
+def _small_entry_labels(z, rng):
+    """One label per row on an entry at least 500 below the row's maximum (where a
+    softmax probability underflows to 0)."""
+    return np.array([rng.choice(np.flatnonzero(row < row.max() - 500.0)) for row in z], dtype=np.int64)
 
 
 class SoftmaxBackwardCheck(_BackpropCheck):
@@ -756,7 +847,9 @@ class SoftmaxBackwardCheck(_BackpropCheck):
 
     function = "softmax_backward"
     outputs = ("dz",)
-    unstable_hint = "an unstable exponent: subtract each row's maximum before np.exp"
+    output_paths = {"dz": ""}
+    unstable_hint = ("an unstable exponent: subtract each row's maximum before np.exp "
+                     "(softmax(z) = softmax(z − max z))")
 
     def _cases(self, rng):
         cases = []
@@ -791,12 +884,18 @@ class SoftmaxCrossEntropyCheck(_BackpropCheck):
 
     function = "softmax_cross_entropy"
     outputs = ("loss", "dlogits")
-    unstable_hint = "an unstable exponent: use log-sum-exp with the row maximum subtracted"
+    output_paths = {"loss": "[0]", "dlogits": "[1]"}
+    unstable_hint = ("an unstable exponent or logarithm: compute log softmax directly with log-sum-exp, "
+                     "z − max z − log Σ exp(z − max z), not np.log(softmax(z)) (it underflows to log 0) "
+                     "and not np.exp(z) without the row maximum subtracted (it overflows)")
 
     def _cases(self, rng):
         cases = []
         for shape, label, z in _logit_cases(rng, True):
-            y = rng.integers(0, shape[1], size=shape[0]).astype(np.int64)
+            if label == SPREAD_LABEL:  # labels on the small entries: −log p underflows to −log 0
+                y = _small_entry_labels(z, rng)
+            else:
+                y = rng.integers(0, shape[1], size=shape[0]).astype(np.int64)
             cases.append((f"logits of shape {_fmt_shape(shape)}: {label}", (z, y)))
         return cases
 
@@ -850,6 +949,7 @@ def _loss_type_problem(v):
 
 # ============================================================= mlp_loss_and_grads
 _MLP_KEYS = ("W1", "b1", "W2", "b2")
+MLP_SPREAD_LABEL = "logits with a large spread inside a row: b2 ≈ [1000, 999.5, 0, −1000]"
 
 
 def mlp_loss(W1, b1, W2, b2, x, y):
@@ -875,8 +975,11 @@ class MlpLossAndGradsCheck(_BackpropCheck):
 
     function = "mlp_loss_and_grads"
     outputs = ("loss", "grads['W1']", "grads['b1']", "grads['W2']", "grads['b2']")
+    output_paths = {"loss": "[0]", "grads['W1']": "[1]['W1']", "grads['b1']": "[1]['b1']",
+                    "grads['W2']": "[1]['W2']", "grads['b2']": "[1]['b2']"}
     overrides = ("linear_backward", "relu_backward", "softmax_cross_entropy")
-    unstable_hint = "an unstable exponent in the softmax: subtract each row's maximum"
+    unstable_hint = ("an unstable softmax / log: use log-sum-exp with each row's maximum subtracted "
+                     "(or call your softmax_cross_entropy), not np.exp(s) unshifted or np.log(softmax(s))")
 
     def _cases(self, rng):
         cases = []
@@ -884,6 +987,7 @@ class MlpLossAndGradsCheck(_BackpropCheck):
             ((1, 3, 4, 2), "single example"),
             ((8, 5, 7, 3), "N=8"),
             ((12, 4, 6, 5), "N=12, more classes"),
+            ((6, 4, 5, 4), MLP_SPREAD_LABEL),
         ):
             for _ in range(100):
                 x = rng.standard_normal((n, d))
@@ -896,7 +1000,13 @@ class MlpLossAndGradsCheck(_BackpropCheck):
                 z1 = x @ params["W1"].T + params["b1"]
                 if np.abs(z1).min() > KINK_MARGIN and (z1 > 0).any():
                     break
-            y = rng.integers(0, c, size=n).astype(np.int64)
+            if label == MLP_SPREAD_LABEL:
+                # logits s = h1 W2ᵀ + b2 spread over ~2000 in every row; labels on the small entries
+                params["b2"] = params["b2"] + rng.permutation(np.array([1000.0, 999.5, 0.0, -1000.0]))
+                s = np.maximum(z1, 0.0) @ params["W2"].T + params["b2"]
+                y = _small_entry_labels(s, rng)
+            else:
+                y = rng.integers(0, c, size=n).astype(np.int64)
             cases.append((f"N={n}, D={d}, H={h}, C={c} ({label})", (params, x, y)))
         return cases
 
@@ -933,7 +1043,10 @@ class MlpLossAndGradsCheck(_BackpropCheck):
         def loss_of(W1, b1, W2, b2):
             return mlp_loss(W1, b1, W2, b2, x, y)
 
-        num, atol = self._fd(loss_of, dict(p), None, list(_MLP_KEYS))
+        # b2 ≈ ±1000 in the spread case: the curvature in the logits does not grow with them,
+        # so b2 gets the absolute step of the shift-invariant checks (a relative one would be 6e-3)
+        h = {"b2": SHIFT_INVARIANT_STEP} if np.abs(p["b2"]).max() > 100.0 else None
+        num, atol = self._fd(loss_of, dict(p), None, list(_MLP_KEYS), h=h)
         loss, closed = F.mlp_loss_and_grads(p, x, y)
         # candidate bugs computed from the same closed forms
         z1 = x @ p["W1"].T + p["b1"]

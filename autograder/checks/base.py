@@ -35,12 +35,21 @@ __all__ = [
     "to_plain",
     "STATUSES",
     "VISIBLE_SEED",
+    "HIDDEN_SEED",
+    "dtype_report",
+    "memoized",
+    "call_digest",
+    "dtype_problem",
 ]
 
-#: Seed of the visible self-checks in the student notebook. Grading uses other seeds
-#: (the pipeline's per-task seed); :meth:`FunctionCheck.calls` mixes the seed with the
-#: function name so two functions never share inputs.
+#: Seed of the visible cases: the student's self-check cell shows exactly these.
+#: :meth:`FunctionCheck.calls` mixes the seed with the function name so two functions
+#: never share inputs.
 VISIBLE_SEED = 12345
+#: Seed of the hidden cases. A graded test is the visible cases followed by the hidden
+#: ones (:meth:`FunctionCheck.grading_calls`), the SAME for every student: a verdict
+#: depends on the submitted code only, never on who submitted it.
+HIDDEN_SEED = 271828
 
 #: Every status a :class:`CallResult` may carry.
 STATUSES = ("ok", "error", "timeout", "cpu", "memory", "crashed", "output_limit", "missing", "refused")
@@ -79,7 +88,8 @@ class CallResult:
     ``status`` is one of :data:`STATUSES`; ``value`` the converted return value;
     ``args_after``/``kwargs_after`` the arguments as they were after the call (to
     detect in-place mutation); ``error`` a one-line description; ``stdout`` the
-    captured (capped) output.
+    captured (capped) output; ``output_truncated`` whether output beyond the cap was
+    dropped (never a reason to fail the call).
     """
 
     status: str
@@ -88,6 +98,11 @@ class CallResult:
     kwargs_after: dict | None = None
     error: str = ""
     stdout: str = ""
+    #: position path -> dtype name of every ndarray / numpy scalar in the RAW return
+    #: value whose dtype is not float64 (see :func:`dtype_report`); to_plain converts
+    #: float32 to float64, so this is how a judge still sees the student's dtype.
+    dtypes: dict = field(default_factory=dict)
+    output_truncated: bool = False
 
 
 @dataclass
@@ -163,7 +178,26 @@ class FunctionCheck:
     def calls(self, seed: int) -> list[Call]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def grading_calls(self) -> list[Call]:
+        """The cases of a graded test: the visible ones, then the hidden ones.
+
+        The same for every student (no per-student seed): the visible cases are those the
+        notebook's self-check shows, the hidden ones (:data:`HIDDEN_SEED`) are different
+        inputs of the same kinds, so hard-coding the visible answers does not help.
+        """
+        key = (type(self).__module__, type(self).__qualname__, self.function, VISIBLE_SEED, HIDDEN_SEED)
+        calls = _GRADING_CALLS.get(key)
+        if calls is None:  # built once per process: every student gets these very cases
+            calls = _GRADING_CALLS[key] = tuple(self.calls(VISIBLE_SEED)) + tuple(self.calls(HIDDEN_SEED))
+        return list(calls)
+
     def judge(self, calls: list[Call], results: list[CallResult]) -> TestOutcome:  # pragma: no cover
+        raise NotImplementedError
+
+    def margin(self, call: Call, result: CallResult) -> float:  # pragma: no cover - optional
+        """Worst error of one result as a fraction of the tolerance that passes it (≤ 1
+        passes, ``inf`` for a result that fails otherwise). Used to audit that honest
+        implementations pass with a large margin; checks that compare exactly may omit it."""
         raise NotImplementedError
 
     # ------------------------------------------------------------------ helpers
@@ -184,6 +218,124 @@ class FunctionCheck:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.test_id} ({self.points:g} pts)>"
+
+
+# ------------------------------------------------------------------ memoisation
+#: Per-process cache of :meth:`FunctionCheck.grading_calls` (the calls are plain data, read only).
+_GRADING_CALLS: dict = {}
+
+#: Per-process memo of the judges' expected values (finite differences, reference
+#: trajectories, optima). Keys: (kind, check class, digest of the call's plain data).
+_MEMO: dict = {}
+_MEMO_MAX = 20_000
+
+
+def _digest_into(h, x, depth=0) -> None:
+    if depth > _MAX_DEPTH:
+        raise TypeError("call data nested too deeply to digest")
+    if x is None or isinstance(x, (bool, int, float, str, np.generic)):
+        h.update(f"{type(x).__name__}:{x!r};".encode())
+    elif isinstance(x, np.ndarray):
+        a = np.ascontiguousarray(x)
+        h.update(f"nd:{a.dtype.str}:{a.shape};".encode())
+        h.update(a.tobytes())
+    elif isinstance(x, (list, tuple)):
+        h.update(f"{type(x).__name__}:{len(x)}[".encode())
+        for v in x:
+            _digest_into(h, v, depth + 1)
+        h.update(b"]")
+    elif isinstance(x, dict):
+        h.update(f"dict:{len(x)}{{".encode())
+        for k in sorted(x, key=repr):
+            h.update(f"{k!r}=".encode())
+            _digest_into(h, x[k], depth + 1)
+        h.update(b"}")
+    else:
+        raise TypeError(f"cannot digest {type(x).__name__}: calls hold plain data only")
+
+
+def call_digest(call: "Call") -> str:
+    """A digest of the plain data of ``call`` (function, args, kwargs, harness).
+
+    Two calls with equal digests get equal expected values: a judge's expectations
+    depend only on the call (the case text is a label and is left out).
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    _digest_into(h, (call.function, call.harness, tuple(call.args), dict(call.kwargs)))
+    return h.hexdigest()
+
+
+def memoized(kind: str, call: "Call", compute):
+    """``compute()``, memoised per process under (kind, digest of ``call``).
+
+    Expected values of a judge depend only on the call, and every student gets the same
+    calls, so a class is judged at the cost of one student plus cheap comparisons. The
+    memoised value is shared: callers must not modify it.
+    """
+    key = (kind, call_digest(call))
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
+
+
+# --------------------------------------------------------------------- dtypes
+def dtype_report(value, _path: str = "", _depth: int = 0, _out: dict | None = None) -> dict:
+    """Where the RAW return value holds numpy data that is not float64.
+
+    Returns ``{path: dtype name}`` for every ``numpy.ndarray`` (any subclass) and numpy
+    scalar inside ``value`` whose dtype is not float64; ``path`` is the position, e.g.
+    ``""`` (the value itself), ``"[1]"``, ``"[1]['W1']"``. Python ``int``/``float`` are
+    not numpy data and are not reported. Containers are walked with the base-class
+    iterators and dtypes read through ``np.ndarray.view``, so no method of a student's
+    class runs. Never raises: anything odd is left out (:func:`to_plain` refuses it).
+    """
+    out = {} if _out is None else _out
+    if _depth > _MAX_DEPTH:
+        return out
+    try:
+        if isinstance(value, np.ndarray):
+            dt = np.ndarray.view(value, np.ndarray).dtype
+        elif isinstance(value, np.generic):
+            dt = np.ndarray.view(np.asarray(value), np.ndarray).dtype
+        elif isinstance(value, (tuple, list)):
+            it = tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value)
+            for i, v in enumerate(it):
+                dtype_report(v, f"{_path}[{i}]", _depth + 1, out)
+            return out
+        elif isinstance(value, dict):
+            for k, v in dict.items(value):
+                if isinstance(k, str):
+                    key = repr(str.__str__(k))
+                elif isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+                    key = str(int(np.asarray(k).item()) if isinstance(k, np.integer) else int.__int__(k))
+                else:
+                    continue
+                dtype_report(v, f"{_path}[{key}]", _depth + 1, out)
+            return out
+        else:
+            return out
+        if dt != np.float64:
+            out[_path] = str(dt)
+    except Exception:  # pragma: no cover - a report, never a failure
+        pass
+    return out
+
+
+def dtype_problem(dtypes: dict, path: str, name: str) -> str | None:
+    """The student-facing message when output ``name`` (at ``path``) is not float64."""
+    dt = (dtypes or {}).get(path)
+    if not dt:
+        return None
+    return (f"{name} is {dt}: compute in float64 (keep the dtype of the float64 inputs; no "
+            f".astype({dt}) or {dt} arrays) — results are checked in float64, whatever their values")
 
 
 # ---------------------------------------------------------------------- plain data

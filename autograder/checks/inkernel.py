@@ -2,13 +2,24 @@
 
 Two uses:
 
-- ``assert_passes(name, namespace)`` — the hidden part of an nbgrader autograded test
-  cell, so stock ``nbgrader autograde`` grades with the same checks as
-  ``autograder grade``: it raises ``AssertionError`` (carrying the student-facing
-  messages) unless the function earns full marks, which nbgrader turns into 0 points
-  for that cell.
-- ``self_check(name, fn)`` — the visible self-check cell: prints, per case, the
-  relative error of every output on the VISIBLE seed, and the messages; never raises.
+- ``assert_passes(name, namespace, assignment=A, cases=...)`` — the autograded test cells.
+  Their visible part runs ``cases="visible"`` (the self-check's cases, so ``nbgrader
+  validate`` and JupyterLab's Validate button fail on a blank or buggy notebook), their
+  hidden part ``cases="hidden"`` (other fixed cases, the same for every student), so stock
+  ``nbgrader autograde`` grades with the same checks and the same cases as ``autograder
+  grade`` (which judges ``check.grading_calls()``: visible + hidden). It raises
+  ``AssertionError`` (carrying the student-facing messages) unless the function earns full
+  marks, which nbgrader turns into 0 points for that cell.
+- ``self_check(name, fn)`` — the visible self-check cell: prints, per case, the relative
+  error of every output on the VISIBLE seed, and the messages; never raises.
+
+Quiet checks: stock nbgrader scores a graded cell with ANY stderr output as 0
+(``nbgrader.utils.determine_grade``), and a numpy ``RuntimeWarning`` goes to stderr. So while a
+check runs, everything the student's function prints (``print``, ``sys.stderr``, output
+written straight to file descriptors 1 and 2) and every warning it raises (numpy overflow in
+``1/(1+np.exp(-z))`` at z = −800, ...) is captured instead of reaching the cell; the
+self-check says how much was hidden. Only the check's own messages are printed. The student's
+other cells are untouched.
 
 Return values are converted with :func:`autograder.checks.base.to_plain`, exactly as
 the sandbox does, so an object that lies in comparisons cannot pass here either. The
@@ -22,19 +33,145 @@ the check and the student's own versions restored afterwards.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import sys
+import tempfile
 import traceback
+import warnings
+from dataclasses import dataclass, field
 
 from autograder.checks import check_for, reference_source
-from autograder.checks.base import VISIBLE_SEED, CallResult, TestOutcome, to_plain
+from autograder.checks.base import HIDDEN_SEED, VISIBLE_SEED, CallResult, TestOutcome, dtype_report, to_plain
 
-__all__ = ["assert_passes", "self_check", "run_check", "HIDDEN_SEED"]
+__all__ = ["assert_passes", "self_check", "run_check", "case_calls", "HIDDEN_SEED", "CASES"]
 
-#: Seed of the hidden in-kernel tests (stock nbgrader autograde); differs from
-#: :data:`~autograder.checks.base.VISIBLE_SEED`.
-HIDDEN_SEED = 271828
+#: The values of ``cases``: the self-check's cases, the other fixed cases, or both (what
+#: ``autograder grade`` judges).
+CASES = ("visible", "hidden", "all")
 
 _MISSING = object()
 
+
+def case_calls(check, cases: str) -> list:
+    """The calls of ``check`` for ``cases`` ("visible", "hidden" or "all", see :data:`CASES`)."""
+    if cases == "visible":
+        return list(check.calls(VISIBLE_SEED))
+    if cases == "hidden":
+        return list(check.calls(HIDDEN_SEED))
+    if cases == "all":
+        return list(check.grading_calls())
+    raise ValueError(f"cases: expected one of {CASES}, got {cases!r}")
+
+
+# ----------------------------------------------------------------------------- quiet calls
+
+class _Counter(io.TextIOBase):
+    """A text sink that keeps only the number of characters written to it."""
+
+    def __init__(self):
+        super().__init__()
+        self.chars = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        self.chars += len(s)
+        return len(s)
+
+
+@dataclass
+class Hidden:
+    """What the student's code emitted while it was checked (kept out of the cell)."""
+
+    chars: int = 0                                  # printed via sys.stdout / sys.stderr
+    fd_bytes: int = 0                               # written straight to file descriptors 1, 2
+    warnings: list[str] = field(default_factory=list)  # one line per distinct warning
+
+    def summary(self) -> str:
+        parts = []
+        if self.chars or self.fd_bytes:
+            parts.append(f"printed {self.chars + self.fd_bytes} characters")
+        if self.warnings:
+            shown = "; ".join(self.warnings[:3]) + ("; ..." if len(self.warnings) > 3 else "")
+            parts.append(f"raised {len(self.warnings)} kind(s) of warning ({shown})")
+        return " and ".join(parts)
+
+
+def _flush_c_stdio():
+    """Flush C-level stdio buffers (printf from an extension) into the current fds."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except Exception:  # pragma: no cover - no libc (e.g. Windows): nothing buffered to flush
+        pass
+
+
+@contextlib.contextmanager
+def _fds_to(path_fd):
+    """Point file descriptors 1 and 2 at ``path_fd`` for the duration; always restored."""
+    saved = []
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    try:
+        for fd in (1, 2):
+            try:
+                saved.append((fd, os.dup(fd)))
+            except OSError:  # fd not open (embedded interpreter): nothing to redirect
+                continue
+        for fd, _ in saved:
+            os.dup2(path_fd, fd)
+        yield
+    finally:
+        _flush_c_stdio()
+        for fd, old in saved:
+            os.dup2(old, fd)
+            os.close(old)
+
+
+@contextlib.contextmanager
+def quiet(hidden: Hidden):
+    """Capture the output and warnings of the code run inside; record them in ``hidden``.
+
+    Python-level output (``sys.stdout``, ``sys.stderr``) is counted and dropped, output written
+    to file descriptors 1 and 2 goes to a temporary file (its size is recorded), and warnings
+    are recorded instead of shown. The student's warning filters and numpy error state are left
+    as they are, so code that set ``np.seterr(all="raise")`` or
+    ``warnings.simplefilter("error")`` behaves here as it does in the sandbox.
+    """
+    sink = _Counter()
+    with tempfile.TemporaryFile() as tmp, warnings.catch_warnings(record=True) as caught:
+        try:
+            with _fds_to(tmp.fileno()), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                yield hidden
+        finally:
+            hidden.chars += sink.chars
+            hidden.fd_bytes += os.fstat(tmp.fileno()).st_size
+            for w in caught:
+                line = f"{w.category.__name__}: {str(w.message).splitlines()[0] if str(w.message) else ''}"
+                if line not in hidden.warnings:
+                    hidden.warnings.append(line)
+
+
+@contextlib.contextmanager
+def _trusted():
+    """The grader's own arithmetic (building cases, judging) under numpy's default error state
+    and with warnings dropped: whatever the student's notebook set (``np.seterr(all="raise")``,
+    warnings as errors) changes nothing there, as in the sandbox's trusted process."""
+    import numpy as np
+
+    with np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+# ----------------------------------------------------------------------------- running
 
 def _resolve(function_name, namespace_or_fn):
     """(fn or None, globals dict to patch for overrides or None)."""
@@ -77,19 +214,37 @@ def _call_one(fn, call) -> CallResult:
         args_after, kwargs_after = to_plain(args), to_plain(kwargs)
     except TypeError:
         args_after, kwargs_after = ("<replaced by an object that cannot be graded>",) * len(args), None
-    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after)
+    return CallResult(status="ok", value=plain, args_after=args_after, kwargs_after=kwargs_after,
+                      dtypes=dtype_report(value))
 
 
-def run_check(function_name, namespace_or_fn, assignment="backprop", seed=HIDDEN_SEED):
-    """Run the check of ``function_name`` in this process.
+def run_check(function_name, namespace_or_fn, assignment="backprop", seed=None, cases=None, hidden=None):
+    """Run the check of ``function_name`` in this process, quietly (see the module docstring).
+
+    Parameters
+    ----------
+    function_name : str
+    namespace_or_fn : dict or callable
+        The notebook's namespace (``globals()``) or the function itself.
+    assignment : str
+    seed : int, optional
+        Run ``check.calls(seed)`` (an explicit seed; not with ``cases``).
+    cases : {"visible", "hidden", "all"}, optional
+        Which fixed cases to run (default "all", as ``autograder grade`` does).
+    hidden : Hidden, optional
+        Receives what the student's code printed or warned while it ran.
 
     Returns
     -------
     (check, calls, results, outcome)
     """
+    if seed is not None and cases is not None:
+        raise ValueError(f"seed and cases: pass one of them, got seed={seed!r} and cases={cases!r}")
     check = check_for(assignment, function_name)
+    with _trusted():
+        calls = list(check.calls(seed)) if seed is not None else case_calls(check, cases or "all")
     fn, g = _resolve(function_name, namespace_or_fn)
-    calls = check.calls(seed)
+    hidden = hidden if hidden is not None else Hidden()
     saved = {}
     try:
         if g is not None and check.overrides:
@@ -98,18 +253,20 @@ def run_check(function_name, namespace_or_fn, assignment="backprop", seed=HIDDEN
                 exec(compile(reference_source(assignment, name), f"<reference {name}>", "exec"), ref_ns)
                 saved[name] = g.get(name, _MISSING)
                 g[name] = ref_ns[name]
-        results = [_call_one(fn, c) for c in calls]
+        with quiet(hidden):
+            results = [_call_one(fn, c) for c in calls]
     finally:
         for name, old in saved.items():
             if old is _MISSING:
                 g.pop(name, None)
             else:
                 g[name] = old
-    outcome = check.judge(calls, results)
+    with _trusted():
+        outcome = check.judge(calls, results)
     return check, calls, results, outcome
 
 
-def assert_passes(function_name, namespace_or_fn, assignment="backprop", seed=HIDDEN_SEED) -> TestOutcome:
+def assert_passes(function_name, namespace_or_fn, assignment="backprop", seed=None, cases=None) -> TestOutcome:
     """Grade ``function_name`` in-kernel; raise ``AssertionError`` unless full marks.
 
     Parameters
@@ -119,14 +276,19 @@ def assert_passes(function_name, namespace_or_fn, assignment="backprop", seed=HI
     namespace_or_fn : dict or callable
         The notebook's namespace (``globals()``) or the function itself.
     assignment : str
-    seed : int
-        Hidden seed (default :data:`HIDDEN_SEED`).
+    seed : int, optional
+        An explicit seed instead of ``cases``.
+    cases : {"visible", "hidden", "all"}, optional
+        "visible": the self-check's cases (a test cell's visible part); "hidden": the other
+        fixed cases (its hidden part); "all" (default): both, as ``autograder grade`` judges.
 
     Returns
     -------
-    TestOutcome (when it passed). The messages are printed either way.
+    TestOutcome (when it passed). The messages are printed (to stdout) either way; nothing
+    the student's function prints or warns reaches the cell.
     """
-    _, _, _, outcome = run_check(function_name, namespace_or_fn, assignment, seed)
+    __tracebackhide__ = True  # IPython shows the student the AssertionError, not this frame
+    _, _, _, outcome = run_check(function_name, namespace_or_fn, assignment, seed=seed, cases=cases)
     print("\n".join(outcome.messages))
     if not outcome.passed:
         raise AssertionError(
@@ -138,17 +300,24 @@ def assert_passes(function_name, namespace_or_fn, assignment="backprop", seed=HI
 def self_check(function_name, fn, assignment="backprop", seed=VISIBLE_SEED) -> TestOutcome:
     """Visible self-check: print per-case relative errors and the grader's messages.
 
-    Never raises for a wrong answer (it is for the student to read). Uses the visible
-    seed; the hidden tests use different inputs.
+    Never raises for a wrong answer (it is for the student to read). Runs the visible cases
+    (the same as the visible part of the test cell); the hidden part of the test cell runs
+    other fixed cases, the same for every student.
     """
-    check, calls, results, outcome = run_check(function_name, fn, assignment, seed)
+    hidden = Hidden()
+    check, calls, results, outcome = run_check(function_name, fn, assignment, seed=seed, hidden=hidden)
     errors = getattr(check, "errors", None)
     if errors is not None:
         print(f"Self-check of {function_name} (max relative error per output; gradients pass at ≤ 1e-6, losses at ≤ 1e-8):")
-        for call, res in zip(calls, results):
-            per = errors(call, res)
+        with _trusted():  # the grader's arithmetic on a broken answer may warn
+            rows = [(call.case, errors(call, res)) for call, res in zip(calls, results)]
+        for case, per in rows:
             cells = ", ".join(f"{k}: {v}" for k, v in per.items())
-            print(f"  {call.case}: {cells}")
+            print(f"  {case}: {cells}")
     print("\n".join(outcome.messages))
+    said = hidden.summary()
+    if said:
+        print(f"(while it was checked, {function_name} {said}: not shown here and never graded; "
+              f"call {function_name} yourself to see it)")
     print("PASSED" if outcome.passed else "NOT YET: see the messages above")
     return outcome

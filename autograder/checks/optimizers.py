@@ -17,8 +17,9 @@ reference optimizer had before step k (teacher forcing) and must return the stat
 reference has after it, to a relative tolerance of 1e-9. So one wrong step is located exactly
 ("step 3 of Rosenbrock, w off by 12 %"), and a bug cannot hide behind a converging trajectory.
 
-Also checked, as in the backprop checks: exact output shapes and types, finite outputs, no
-modification of any input array. When the answer matches a recognisable wrong variant
+Also checked, as in the backprop checks: exact output shapes and types, float64 outputs (a
+float32 answer is named as such), finite outputs, no modification of any input array. The
+cases are the same for every student: those of the visible seed, then the hidden seed. When the answer matches a recognisable wrong variant
 (sign error, torch's velocity convention, missing bias correction, ε inside the square root,
 off-by-one t, the plain momentum step instead of Nesterov's, no return to the previous point
 in Rprop, ...) the message names that bug.
@@ -30,7 +31,7 @@ import inspect
 
 import numpy as np
 
-from autograder.checks.base import Call, CallResult, FunctionCheck
+from autograder.checks.base import Call, CallResult, FunctionCheck, dtype_problem, memoized
 
 __all__ = ["checks", "reference_source", "LANDSCAPES", "MomentumCheck", "NesterovCheck", "AdamCheck", "RpropCheck"]
 
@@ -217,9 +218,9 @@ class _StepCheck(FunctionCheck):
     # ------------------------------------------------------------------ judge
     def _expected_for(self, call):
         exp = getattr(call, "_expected", None)
-        if exp is None:  # a Call rebuilt from plain data: recompute with the reference step
-            exp = tuple(_REFERENCES[self.function](*[np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else a
-                                                     for a in call.args], **call.kwargs))
+        if exp is None:  # a Call rebuilt from plain data: recompute with the reference step (memoised)
+            exp = memoized(f"optimizers.{self.function}", call, lambda: tuple(_REFERENCES[self.function](
+                *_args(call), **call.kwargs)))
         return exp
 
     def judge(self, calls: list[Call], results: list[CallResult]) -> "TestOutcome":  # noqa: F821
@@ -257,12 +258,18 @@ class _StepCheck(FunctionCheck):
             }
             if res.status not in ("error",):
                 flags.append(res.status)
+            if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
+                return res.error
             return f"{self.function} {labels.get(res.status, res.status + ': ' + res.error)} {where}".strip()
         value = res.value
         if not isinstance(value, (tuple, list)) or len(value) != len(self.outputs):
             return (f"{self.function} must return a tuple ({', '.join(self.outputs)}) of "
                     f"{len(self.outputs)} arrays; got {_describe(value)} {where}")
         expected = self._expected_for(call)
+        for i, name in enumerate(self.outputs):
+            problem = dtype_problem(res.dtypes, f"[{i}]", name)
+            if problem:
+                return f"{problem} {where}"
         got = []
         for name, v, e in zip(self.outputs, value, expected):
             if not isinstance(v, np.ndarray):
@@ -300,6 +307,25 @@ class _StepCheck(FunctionCheck):
                 msg += f" — likely bug: {desc}"
                 break
         return msg
+
+    def margin(self, call: Call, res: CallResult) -> float:
+        """max over outputs and entries of |yours − expected| / (ATOL + RTOL·|expected|): the
+        fraction of np.allclose's tolerance used (≤ 1 passes; ``inf`` if it fails otherwise)."""
+        if self._judge_one(call, res, []) is not None and res.status != "ok":
+            return float("inf")
+        value = res.value
+        if not isinstance(value, (tuple, list)) or len(value) != len(self.outputs):
+            return float("inf")
+        worst = 0.0
+        for i, (v, e) in enumerate(zip(value, self._expected_for(call))):
+            if dtype_problem(res.dtypes, f"[{i}]", "x"):
+                return float("inf")
+            v, e = np.asarray(v, dtype=np.float64), np.asarray(e, dtype=np.float64)
+            if v.shape != e.shape or not np.all(np.isfinite(v)):
+                return float("inf")
+            if v.size:
+                worst = max(worst, float(np.max(np.abs(v - e) / (ATOL + RTOL * np.abs(e)))))
+        return worst
 
     @property
     def arg_names(self):
@@ -396,11 +422,6 @@ class AdamCheck(_StepCheck):
     def expected(self, before, after):
         return (after["w"], after["m"], after["v"])
 
-    def _expected_for(self, call):
-        exp = getattr(call, "_expected", None)
-        if exp is None:
-            exp = ref_adam_step(*_args(call), **call.kwargs)
-        return exp
 
     def variants(self, call):
         w, m, v, t, g, lr = _args(call)
@@ -456,11 +477,6 @@ class RpropCheck(_StepCheck):
     def expected(self, before, after):
         return (after["w"], after["prev_grad"], after["size"])
 
-    def _expected_for(self, call):
-        exp = getattr(call, "_expected", None)
-        if exp is None:
-            exp = ref_rprop_step(*_args(call), **call.kwargs)
-        return exp
 
     def variants(self, call):
         w, prev, size, g = _args(call)

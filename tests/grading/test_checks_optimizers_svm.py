@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from autograder.checks import checks_for, reference_source
 from autograder.checks.base import CallResult, to_plain
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "checks"))
+from check_helpers import grade, results_for, worst_margin  # noqa: E402
 
 
 def _run(check, fn, seed=11):
@@ -175,7 +181,6 @@ def test_training_is_graded_against_the_sklearn_optimum():
     from sklearn.svm import SVC
 
     check = _check("svm", "train_linear_svm")
-    calls = check.calls(3)
     sols = {}
 
     def exact(X, y, C, lr, epochs, seed):
@@ -184,18 +189,183 @@ def test_training_is_graded_against_the_sklearn_optimum():
             clf = SVC(kernel="linear", C=C, tol=1e-10).fit(X, y)
             sols[key] = (clf.coef_.ravel().copy(), float(clf.intercept_[0]))
         return sols[key]
-    assert _run(check, exact).points == 3.0
-    # a model far from the optimum (zero vector, b = 0) fails with the objective named
-    out = _run(check, lambda X, y, C, lr, epochs, seed: (np.zeros(X.shape[1]), 0.0))
+    assert grade(check, exact).points == 3.0
+    # a model far from the optimum (zero vector, b = 0) fails with the objective and the target named
+    out = grade(check, lambda X, y, C, lr, epochs, seed: (np.zeros(X.shape[1]), 0.0))
     assert out.points == 0 and "objective" in out.messages[0]
+    assert "J ≤ J* + 0.004·(J(0, 0) − J*)" in out.messages[0] and "99.6%" in out.messages[0]
     # non-reproducible runs fail
     rng = np.random.default_rng()
-    out = _run(check, lambda X, y, C, lr, epochs, seed: (exact(X, y, C, lr, epochs, seed)[0] + rng.normal(0, 1e-6, 2),
-                                                         exact(X, y, C, lr, epochs, seed)[1]))
+    out = grade(check, lambda X, y, C, lr, epochs, seed: (exact(X, y, C, lr, epochs, seed)[0] + rng.normal(0, 1e-6, 2),
+                                                          exact(X, y, C, lr, epochs, seed)[1]))
     assert out.points == 0 and any("same arguments" in m for m in out.messages)
-    assert calls[0].args == calls[-1].args or all(
-        np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(calls[0].args, calls[-1].args))
+
+
+# The two routes of the notebook (section 2), written as a student would.
+def train_gd(X, y, C, lr, epochs, seed):
+    """Full-batch subgradient descent, η = lr/√t, best iterate (the notebook's solution)."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    best = (np.inf, w, b)
+    for t in range(1, epochs + 1):
+        loss, dw, db = hinge_loop(w, b, X, y, C)
+        if loss < best[0]:
+            best = (loss, w.copy(), b)
+        w, b = w - lr / np.sqrt(t) * dw, b - lr / np.sqrt(t) * db
+    if hinge_loop(w, b, X, y, C)[0] < best[0]:
+        best = (0.0, w, b)
+    return best[1], float(best[2])
+
+
+def make_sgd(seed_offset=0, clock="epoch", keep_best=True):
+    """Per-example SGD as the notebook describes: rng.permutation(N) per epoch, the subgradient
+    of Jᵢ = ½‖w‖²/N + C·hinge_i, η = lr/√(epoch), the best end-of-epoch model. ``clock="update"``
+    counts t per example instead, ``keep_best=False`` returns the last iterate (variants)."""
+    def train_sgd(X, y, C, lr, epochs, seed):
+        rng = np.random.default_rng(seed + seed_offset)
+        n, d = X.shape
+        w, b, t = np.zeros(d), 0.0, 0
+        best = (hinge_loop(w, b, X, y, C)[0], w.copy(), b)
+        for epoch in range(1, epochs + 1):
+            for i in rng.permutation(n):
+                t += 1
+                eta = lr / np.sqrt(epoch if clock == "epoch" else t)
+                active = y[i] * (X[i] @ w + b) < 1.0
+                w = w - eta * (w / n - (C * y[i] * X[i] if active else 0.0))
+                b = b - eta * (-C * y[i] if active else 0.0)
+            loss = hinge_loop(w, b, X, y, C)[0]
+            if keep_best and loss < best[0]:
+                best = (loss, w.copy(), b)
+        return (best[1], float(best[2])) if keep_best else (w, float(b))
+    return train_sgd
+
+
+def test_both_routes_of_the_notebook_reach_the_training_target_by_far():
+    check = _check("svm", "train_linear_svm")
+    assert grade(check, train_gd).points == 3.0
+    assert worst_margin(check, train_gd) < 0.05
+    for offset in (0, 1, 2):  # other seeds: the verdict does not hang on the shuffle
+        sgd = make_sgd(offset)
+        out = grade(check, sgd)
+        assert out.points == 3.0, out.messages
+        assert worst_margin(check, sgd) < 0.1
+
+
+def test_plausible_sgd_variants_pass_too():
+    check = _check("svm", "train_linear_svm")
+    for sgd in (make_sgd(clock="update", keep_best=False), make_sgd(keep_best=False)):
+        out = grade(check, sgd)
+        assert out.points == 3.0, out.messages
+
+
+def _gd_bug(sign=1.0, reg=True, steps=None, decay=True, best=True):
+    def train(X, y, C, lr, epochs, seed):
+        w, b = np.zeros(X.shape[1]), 0.0
+        best_ = (np.inf, w, b)
+        for t in range(1, (steps or epochs) + 1):
+            loss, dw, db = hinge_loop(w, b, X, y, C)
+            if not reg:
+                dw = dw - w
+            if loss < best_[0]:
+                best_ = (loss, w.copy(), b)
+            eta = lr / np.sqrt(t) if decay else lr
+            w, b = w - sign * eta * dw, b - sign * eta * db
+        return (best_[1], float(best_[2])) if best else (w, float(b))
+    return train
+
+
+def sgd_hinge_on_one_example(X, y, C, lr, epochs, seed):
+    """hinge_loss_and_grad on one example with C itself: another objective."""
+    rng = np.random.default_rng(seed)
+    w, b = np.zeros(X.shape[1]), 0.0
+    for epoch in range(1, epochs + 1):
+        for i in rng.permutation(len(y)):
+            _, dw, db = hinge_loop(w, b, X[i:i + 1], y[i:i + 1], C)
+            w, b = w - lr / np.sqrt(epoch) * dw, b - lr / np.sqrt(epoch) * db
+    return w, float(b)
+
+
+@pytest.mark.parametrize("bug", [
+    _gd_bug(sign=-1.0), _gd_bug(reg=False), _gd_bug(reg=False, best=False), _gd_bug(steps=10),
+    _gd_bug(decay=False, best=False), sgd_hinge_on_one_example,
+], ids=["wrong-sign", "no-w-gradient", "no-w-gradient-last", "10-steps", "constant-step-last",
+        "sgd-one-example-hinge"])
+def test_training_bugs_miss_the_target_by_far(bug):
+    check = _check("svm", "train_linear_svm")
+    out = grade(check, bug)
+    assert out.points == 0.0
+    assert any("the target is J ≤ J* + 0.004·(J(0, 0) − J*)" in m for m in out.messages), out.messages
+    calls = check.grading_calls()
+    assert max(check.margin(c, r) for c, r in zip(calls, results_for(calls, bug))) > 10
 
 
 def test_train_check_substitutes_the_reference_hinge():
     assert _check("svm", "train_linear_svm").overrides == ("hinge_loss_and_grad",)
+
+
+# ------------------------------------------------------- honest variants, tolerances, dtypes
+def nesterov_expanded(w, dw, g, lr, beta):
+    return w + beta * beta * dw - (1 + beta) * lr * g, beta * dw - lr * g
+
+
+def adam_kingma(w, m, v, t, g, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Kingma & Ba's "efficient" form: the step size carries both bias corrections (with ε scaled
+    to match, it is the same update in different algebra)."""
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    a = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    return w - a * m / (np.sqrt(v) + eps * np.sqrt(1 - beta2 ** t)), m, v
+
+
+def rprop_sign_product(w, prev, size, g, alpha=1.2, beta=0.5, step_min=1e-6, step_max=50.0):
+    same = prev * g > 0
+    frozen = ~same & (size <= step_min)
+    back = ~same & ~frozen
+    w = w + np.where(back, np.sign(prev) * size, 0.0)
+    size = np.where(same, np.minimum(alpha * size, step_max), np.where(back, np.maximum(beta * size, step_min), size))
+    prev = np.where(same | frozen, g, prev)
+    return w - np.sign(prev) * size, prev, size
+
+
+def rprop_loop_shaped(w, prev, size, g, **kw):
+    a, p, s = rprop_loop(w, prev, size, g, **kw)
+    return a.reshape(w.shape), p.reshape(w.shape), s.reshape(w.shape)
+
+
+def hinge_einsum(w, b, X, y, C):
+    m = y * (np.einsum("nd,d->n", X, w) + b)
+    a = (m < 1).astype(float)
+    return (0.5 * np.einsum("d,d->", w, w) + C * np.sum(a * (1 - m)), w - C * np.einsum("n,nd->d", a * y, X),
+            -C * np.sum(a * y))
+
+
+def hinge_maximum_margin_le_1(w, b, X, y, C):
+    m = y * (X @ w + b)
+    act = m <= 1  # the other one-sided slope at the kink: a valid subgradient too
+    return 0.5 * np.dot(w, w) + C * np.maximum(0, 1 - m).sum(), w - C * (X.T @ (y * act)), -C * np.sum(y * act)
+
+
+@pytest.mark.parametrize("assignment,function,fn", [
+    ("optimizers", "momentum_step", torch_momentum),
+    ("optimizers", "nesterov_step", torch_nesterov), ("optimizers", "nesterov_step", nesterov_expanded),
+    ("optimizers", "adam_step", adam), ("optimizers", "adam_step", adam_kingma),
+    ("optimizers", "rprop_step", rprop_loop_shaped), ("optimizers", "rprop_step", rprop_sign_product),
+    ("svm", "hinge_loss_and_grad", hinge_loop), ("svm", "hinge_loss_and_grad", hinge_einsum),
+    ("svm", "hinge_loss_and_grad", hinge_maximum_margin_le_1),
+], ids=lambda v: getattr(v, "__name__", v))
+def test_honest_variants_pass_far_from_the_tolerance(assignment, function, fn):
+    check = _check(assignment, function)
+    out = grade(check, fn)
+    assert out.points == out.points_possible, out.messages
+    assert worst_margin(check, fn) <= 0.05  # visible + hidden cases, every output
+
+
+def test_a_wrong_dtype_is_named_in_optimizers_and_svm():
+    out = grade(_check("optimizers", "momentum_step"),
+                lambda w, dw, g, lr, beta: tuple(a.astype(np.float32) for a in torch_momentum(w, dw, g, lr, beta)))
+    assert out.points == 0 and "w is float32: compute in float64" in out.messages[0]
+    out = grade(_check("svm", "hinge_loss_and_grad"),
+                lambda w, b, X, y, C: (lambda l, dw, db: (l, dw.astype(np.float32), db))(*hinge_loop(w, b, X, y, C)))
+    assert out.points == 0 and "dw is float32: compute in float64" in out.messages[0]
+    out = grade(_check("svm", "train_linear_svm"),
+                lambda X, y, C, lr, epochs, seed: (lambda w, b: (w.astype(np.float32), b))(*train_gd(X, y, C, lr, epochs, seed)))
+    assert out.points == 0 and "w is float32: compute in float64" in out.messages[0]

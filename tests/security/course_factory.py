@@ -1,11 +1,13 @@
 """Build throwaway nbgrader-style courses with submissions for the security tests.
 
-A submission is the RELEASE notebook of ``backprop`` with its solution cells filled in: by
-default with the reference solution taken from ``solutions/backprop/backprop.ipynb`` (the
-honest part), and per test with the attacker's code for one or more functions.
+A submission is the RELEASE notebook of an assignment (``backprop`` unless said otherwise) with
+its solution cells filled in: by default with the reference solution taken from
+``solutions/<A>/<A>.ipynb`` (the honest part), and per test with the attacker's code for one or
+more functions.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -22,44 +24,52 @@ POINTS = {"linear_backward": 2, "sigmoid_backward": 1, "tanh_backward": 1, "relu
           "softmax_backward": 2, "softmax_cross_entropy": 2, "mlp_loss_and_grads": 3}
 
 
-_RELEASE_CACHE: list = []
+_RELEASE_CACHE: dict = {}
 
 
-def release_notebook() -> Path:
+def source_notebook(assignment: str = "backprop") -> Path:
+    return REPO / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def release_notebook(assignment: str = "backprop") -> Path:
     """The student version of the source notebook, made with nbgrader's own preprocessors (what
     ``nbgrader generate_assignment`` applies), in a temporary folder: no generated state of the
     repository's course root is needed."""
-    if _RELEASE_CACHE and _RELEASE_CACHE[0].is_file():
-        return _RELEASE_CACHE[0]
+    cached = _RELEASE_CACHE.get(assignment)
+    if cached is not None and cached.is_file():
+        return cached
     import tempfile
     from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions, ComputeChecksums, LockCells
-    nb = nbformat.read(SOURCE_NB, as_version=4)
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
     resources: dict = {}
     for pre in (LockCells, ClearSolutions, ClearOutput, ClearHiddenTests, ComputeChecksums):
         nb, resources = pre().preprocess(nb, resources)
-    path = Path(tempfile.mkdtemp(prefix="ck_release_")) / "backprop.ipynb"
+    folder = tempfile.mkdtemp(prefix="ck_release_")
+    atexit.register(shutil.rmtree, folder, True)
+    path = Path(folder) / f"{assignment}.ipynb"
     nbformat.write(nb, str(path))
-    _RELEASE_CACHE[:] = [path]
+    _RELEASE_CACHE[assignment] = path
     return path
 
 
-def reference_solutions() -> dict[str, str]:
+def reference_solutions(assignment: str = "backprop") -> dict[str, str]:
     """Solution cell source per graded function, markers removed."""
-    nb = nbformat.read(SOURCE_NB, as_version=4)
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
     out = {}
     for c in nb.cells:
         md = c.metadata.get("nbgrader", {})
-        if md.get("solution") and md.get("grade_id") in FUNCTIONS:
+        if md.get("solution") and md.get("grade_id") and not md.get("grade"):
             src = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", c.source, flags=re.M)
             out[md["grade_id"]] = src
     return out
 
 
-def make_notebook(replace: dict[str, str] | None = None, extra_cells: list[str] = ()) -> nbformat.NotebookNode:
+def make_notebook(replace: dict[str, str] | None = None, extra_cells: list[str] = (),
+                  assignment: str = "backprop") -> nbformat.NotebookNode:
     """The release notebook with solution cells = reference solution, except ``replace``."""
-    sols = reference_solutions()
+    sols = reference_solutions(assignment)
     sols.update(replace or {})
-    nb = nbformat.read(release_notebook(), as_version=4)
+    nb = nbformat.read(release_notebook(assignment), as_version=4)
     for c in nb.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if c.metadata.get("nbgrader", {}).get("solution") and gid in sols:
@@ -96,12 +106,12 @@ def make_course(root: Path, students: dict[str, object]) -> Path:
     return course
 
 
-def tasks_for(course: Path, seed: int = 2024):
+def tasks_for(course: Path):
     from autograder.pipeline import GradeTask
     out = []
     for d in sorted((course / "submitted").iterdir()):
         out.append(GradeTask("backprop", d.name, str(d / "backprop"), "backprop.ipynb",
-                             str(course / "release" / "backprop" / "backprop.ipynb"), seed))
+                             str(course / "release" / "backprop" / "backprop.ipynb")))
     return out
 
 

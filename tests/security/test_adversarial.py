@@ -175,6 +175,7 @@ def softmax_backward(dout, z):
         blocks.append(np.ones(1 << 27))  # 1 GiB each, forever
 """, "linear_backward": "def linear_backward(dout, x, W):\n    return bytearray(8 << 30)\n"},
                     {"softmax_backward": 0, "linear_backward": 0}),
+    # endless output floods: the endless loop costs the points (time limit), never the output
     "output_flood": ({"linear_backward": "def linear_backward(dout, x, W):\n    while True:\n        print('spam ' * 1000)\n",
                       "sigmoid_backward": "import os\ndef sigmoid_backward(dout, z):\n    while True:\n        os.write(1, b'x' * 65536)\n"},
                      {"linear_backward": 0, "sigmoid_backward": 0}),
@@ -361,7 +362,8 @@ def test_limits_are_flagged(graded):
     records = graded[0]
     assert "timeout" in records["infinite_loop"].flags
     assert "memory" in records["memory_bomb"].flags
-    assert "output-limit" in records["output_flood"].flags
+    # an endless flood loses its points to the time limit; the output itself costs nothing
+    assert "timeout" in records["output_flood"].flags and "output-limit" not in records["output_flood"].flags
     assert "crashed" in records["os_exit"].flags and "crashed" in records["sigkill_self"].flags
 
 

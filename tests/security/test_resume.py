@@ -60,7 +60,7 @@ RUNNER = textwrap.dedent("""
                    (r.student, r.score))
         db.commit()
     grade_all(tasks_for(Path({course!r})), workers=2, journal={journal!r}, on_record=on_record,
-              progress=False, limits=Limits(cpu_seconds=2, wall_seconds=12, memory_bytes=256 << 20))
+              progress=False, limits={limits!r})
 """)
 
 
@@ -85,7 +85,8 @@ def test_kill_and_resume(tmp_path, limits):
     course = make_course(tmp_path, specs)
     journal = tmp_path / "journal.jsonl"
     db = tmp_path / "grades.db"
-    script = RUNNER.format(tests=os.path.dirname(__file__), db=str(db), course=str(course), journal=str(journal))
+    script = RUNNER.format(tests=os.path.dirname(__file__), db=str(db), course=str(course), journal=str(journal),
+                           limits=limits)  # the same limits as the resumed run: else all are regraded
     proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -169,3 +170,106 @@ def test_journal_regrades_only_changed_submissions(tmp_path, limits):
     for s in ("amy", "ben"):
         assert again[s].to_dict() == first[s].to_dict()  # taken from the journal, not regraded
     assert read_journal(journal)["backprop/cal"].to_dict() == again["cal"].to_dict()
+
+
+# ----------------------------------------------------------------------------- a journal never stale
+# A record is replayed only if the submission AND what graded it (fingerprint: the grader's code,
+# the release notebook, the limits, the isolation level) are unchanged; otherwise it is regraded.
+
+def _graded(course, journal, limits):
+    """Grade ``course`` with ``journal``; return (the records by student, the journal's bytes)."""
+    first = {r.student: r for r in grade_all(tasks_for(course), journal=journal, progress=False, limits=limits)}
+    return first, journal.read_bytes()
+
+
+def _regraded(course, journal, limits, before: bytes) -> dict:
+    """Run again: every record must be graded anew (none replayed) and appended to the journal."""
+    again = {r.student: r for r in grade_all(tasks_for(course), journal=journal, progress=False, limits=limits)}
+    assert len(journal.read_bytes().splitlines()) == len(before.splitlines()) + len(again)
+    assert [s for s, r in again.items() if r.replayed] == []
+    assert all(read_journal(journal)[f"backprop/{s}"].fingerprint == r.fingerprint != "" for s, r in again.items())
+    return again
+
+
+def test_unchanged_rerun_replays_every_record(tmp_path, limits):
+    course = make_course(tmp_path, {"amy": {}, "cal": {"relu_backward": BUGS["relu_backward"]}})
+    journal = tmp_path / "j.jsonl"
+    first, before = _graded(course, journal, limits)
+    again = grade_all(tasks_for(course), journal=journal, progress=False, limits=limits)
+    assert [r.replayed for r in again] == [True, True]
+    assert [r.to_dict() for r in again] == [first[r.student].to_dict() for r in again]
+    assert journal.read_bytes() == before  # nothing graded, nothing appended
+
+
+def test_records_of_the_old_journal_format_are_regraded(tmp_path, limits):
+    course = make_course(tmp_path, {"amy": {}})
+    journal = tmp_path / "j.jsonl"
+    _, before = _graded(course, journal, limits)
+    old = [json.loads(line) for line in before.splitlines()]
+    for rec in old:
+        rec.pop("fingerprint", None)  # what the journal held before fingerprints existed
+    journal.write_text("".join(json.dumps(rec) + "\n" for rec in old))
+    _regraded(course, journal, limits, journal.read_bytes())
+
+
+@pytest.mark.parametrize("module", ["autograder.checks.backprop", "autograder.checks.base", "autograder.extract",
+                                    "autograder.harness", "coursekit.functional", "coursekit.gradcheck"])
+def test_changed_grader_code_regrades(tmp_path, limits, monkeypatch, module):
+    """A fixed check (or a changed kernel the judges compute expectations with) regrades: the
+    module's file is replaced by a modified copy (one comment line more)."""
+    import importlib
+
+    course = make_course(tmp_path, {"amy": {}, "cal": {"relu_backward": BUGS["relu_backward"]}})
+    journal = tmp_path / "j.jsonl"
+    first, before = _graded(course, journal, limits)
+    mod = importlib.import_module(module)
+    copy = tmp_path / "modified.py"
+    copy.write_bytes(open(mod.__file__, "rb").read() + b"\n# a fix\n")
+    monkeypatch.setattr(mod, "__file__", str(copy))
+    again = _regraded(course, journal, limits, before)
+    assert {s: scores(r) for s, r in again.items()} == {s: scores(r) for s, r in first.items()}
+
+
+def test_regenerated_release_notebook_regrades(tmp_path, limits):
+    import nbformat
+
+    course = make_course(tmp_path, {"amy": {}})
+    journal = tmp_path / "j.jsonl"
+    _, before = _graded(course, journal, limits)
+    release = course / "release" / "backprop" / "backprop.ipynb"
+    nb = nbformat.read(str(release), as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("import numpy as np\nEPS = 1e-12"))  # a given cell changed
+    nbformat.write(nb, str(release))
+    _regraded(course, journal, limits, before)
+
+
+def test_changed_limits_regrade(tmp_path, limits):
+    import dataclasses
+
+    course = make_course(tmp_path, {"amy": {}})
+    journal = tmp_path / "j.jsonl"
+    _, before = _graded(course, journal, limits)
+    _regraded(course, journal, dataclasses.replace(limits, cpu_seconds=limits.cpu_seconds + 1), before)
+
+
+def test_changed_isolation_level_regrades(tmp_path, limits, isolated, monkeypatch):
+    """A record graded with COURSEKIT_SANDBOX=none is not reused by a run with isolation, nor the reverse."""
+    from autograder import sandbox
+
+    course = make_course(tmp_path, {"amy": {}})
+    journal = tmp_path / "j.jsonl"
+    try:
+        monkeypatch.setenv("COURSEKIT_SANDBOX", "none")
+        sandbox.shutdown()
+        assert sandbox.isolation_level() == "none"
+        _, before = _graded(course, journal, limits)
+        monkeypatch.setenv("COURSEKIT_SANDBOX", isolated)
+        sandbox.shutdown()
+        after_full = _regraded(course, journal, limits, before)
+        monkeypatch.setenv("COURSEKIT_SANDBOX", "none")
+        sandbox.shutdown()
+        _regraded(course, journal, limits, journal.read_bytes())
+        assert after_full["amy"].fingerprint != read_journal(journal)["backprop/amy"].fingerprint
+    finally:
+        monkeypatch.undo()
+        sandbox.shutdown()  # the next test starts a zygote with the environment's own mode
