@@ -18,6 +18,9 @@ from coursekit.widgets.playground import (
 )
 
 
+pytestmark = pytest.mark.usefixtures("close_figures")  # the panels and plots draw many figures
+
+
 def _softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)

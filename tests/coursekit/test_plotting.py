@@ -7,6 +7,9 @@ from matplotlib.collections import PathCollection
 from coursekit.plotting import plot_decision_regions, plot_network_diagram
 
 
+pytestmark = pytest.mark.usefixtures("close_figures")  # the panels and plots draw many figures
+
+
 @pytest.mark.parametrize("sizes", [[2, 4, 1], [2, 3, 3, 1], [3, 5, 2]])
 def test_network_diagram_draws_every_edge_and_node(sizes):
     ax = plot_network_diagram(sizes)

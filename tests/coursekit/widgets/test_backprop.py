@@ -6,6 +6,9 @@ import pytest
 from coursekit.widgets import panel as panel_mod
 from coursekit.widgets.backprop import FDStepPanel, chain_rule_dfdx, chain_rule_f, simulate_fd_step
 
+pytestmark = pytest.mark.usefixtures("close_figures")  # the panels and plots draw many figures
+
+
 EPS = np.finfo(float).eps
 
 

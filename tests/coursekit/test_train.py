@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from coursekit import layers as L
+from coursekit import optim
 from coursekit.losses import MSELoss, SoftmaxCrossEntropyLoss
 from coursekit.optim import GD
 from coursekit.train import History, fit
@@ -208,7 +209,7 @@ def test_plateau_schedule_is_told_each_epoch_loss():
     assert hist.lr == [0.1, 0.1, 0.05, 0.05, 0.1 / 3, 0.1 / 3]
 
 
-def test_fit_drives_contract_c_optimizers_and_schedules():
+def test_fit_drives_momentum_adam_and_a_schedule():
     from coursekit import optim
 
     rng = np.random.default_rng(4)
@@ -222,3 +223,33 @@ def test_fit_drives_contract_c_optimizers_and_schedules():
     hist = fit(L.Sequential(L.Linear(2, 2, rng=0)), SoftmaxCrossEntropyLoss(), X, y, opt, epochs=2, batch_size=30,
                schedule=sched, progress=False)
     np.testing.assert_allclose(hist.lr, [0.2 / (k + 1) for k in range(4)])
+
+
+def _net(seed):
+    from coursekit.layers import Linear, ReLU, Sequential
+    return Sequential(Linear(2, 16, rng=seed), ReLU(), Linear(16, 2, rng=seed + 1))
+
+
+@pytest.mark.parametrize("name,lr", [("GD", 0.5), ("momentum", 0.1), ("Nesterov", 0.1), ("AdaGrad", 0.1),
+                                     ("RMSprop", 0.01), ("Adam", 0.01), ("Rprop", 0.01), ("Quickprop", 0.05)])
+def test_optimizers_plug_into_the_sequential_training_loop(name, lr):
+    from sklearn.datasets import make_moons
+    from coursekit.train import fit
+
+    X, y = make_moons(200, noise=0.1, random_state=0)
+    model = _net(0)
+    hist = fit(model, "softmax_cross_entropy", X, y, optim.OPTIMIZERS[name](lr=lr), epochs=30,
+               batch_size=200 if name in ("Rprop", "Quickprop") else 32, seed=0, progress=False)
+    assert hist.train_loss[-1] < 0.6 * hist.train_loss[0]
+    assert hist.train_accuracy[-1] > 0.85
+
+
+def test_schedule_sets_lr_in_the_training_loop():
+    from sklearn.datasets import make_moons
+    from coursekit.train import fit
+
+    X, y = make_moons(64, noise=0.1, random_state=1)
+    opt = optim.Momentum(lr=1.0, beta=0.9)
+    hist = fit(_net(3), "softmax_cross_entropy", X, y, opt, epochs=3, batch_size=16, seed=0,
+               schedule=optim.ExponentialDecay(0.1, beta=0.5), progress=False)
+    np.testing.assert_allclose(hist.lr, 0.1 * np.exp(-0.5 * np.arange(12)), rtol=1e-15)

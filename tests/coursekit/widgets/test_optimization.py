@@ -1,11 +1,10 @@
-"""The optimization panel (pure simulate + slider-driven Panel) and optimizers in the training loop."""
+"""The optimization panel: the pure simulator and the slider-driven Panel."""
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
 from coursekit import landscapes as L
-from coursekit import optim
 from coursekit.widgets import panel as panel_mod
 from coursekit.widgets.optimization import METHODS, OptimizationPanel, simulate_optimization
 
@@ -102,36 +101,6 @@ def test_method_and_landscape_choosers(panel):
 
 
 # ----------------------------------------------------------------- Sequential training loop
-def _net(seed):
-    from coursekit.layers import Linear, ReLU, Sequential
-    return Sequential(Linear(2, 16, rng=seed), ReLU(), Linear(16, 2, rng=seed + 1))
-
-
-@pytest.mark.parametrize("name,lr", [("GD", 0.5), ("momentum", 0.1), ("Nesterov", 0.1), ("AdaGrad", 0.1),
-                                     ("RMSprop", 0.01), ("Adam", 0.01), ("Rprop", 0.01), ("Quickprop", 0.05)])
-def test_optimizers_plug_into_the_sequential_training_loop(name, lr):
-    from sklearn.datasets import make_moons
-    from coursekit.train import fit
-
-    X, y = make_moons(200, noise=0.1, random_state=0)
-    model = _net(0)
-    hist = fit(model, "softmax_cross_entropy", X, y, optim.OPTIMIZERS[name](lr=lr), epochs=30,
-               batch_size=200 if name in ("Rprop", "Quickprop") else 32, seed=0, progress=False)
-    assert hist.train_loss[-1] < 0.6 * hist.train_loss[0]
-    assert hist.train_accuracy[-1] > 0.85
-
-
-def test_schedule_sets_lr_in_the_training_loop():
-    from sklearn.datasets import make_moons
-    from coursekit.train import fit
-
-    X, y = make_moons(64, noise=0.1, random_state=1)
-    opt = optim.Momentum(lr=1.0, beta=0.9)
-    hist = fit(_net(3), "softmax_cross_entropy", X, y, opt, epochs=3, batch_size=16, seed=0,
-               schedule=optim.ExponentialDecay(0.1, beta=0.5), progress=False)
-    np.testing.assert_allclose(hist.lr, 0.1 * np.exp(-0.5 * np.arange(12)), rtol=1e-15)
-
-
 def test_mild_divergence_just_above_the_bound_is_flagged(panel):
     """At η = 1.02·2/λ_max the error grows only 1.04× per step (no blow-up in 200 steps),
     but it grows: the panel reports it as diverged; at 0.98·2/λ_max it does not."""

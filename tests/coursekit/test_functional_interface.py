@@ -92,14 +92,14 @@ def test_function_exists_with_contract_parameters(name, assert_signature):
 
 # ----------------------------------------------------------------------------- linear
 @pytest.mark.parametrize("N,D,M", SIZES)
-def test_linear_forward_backward_shapes_values(N, D, M, rng, central_diff):
-    x, W, b = rng.normal(size=(N, D)), rng.normal(size=(M, D)), rng.normal(size=M)
+def test_linear_forward_backward_shapes_values(N, D, M, interface_rng, central_diff):
+    x, W, b = interface_rng.normal(size=(N, D)), interface_rng.normal(size=(M, D)), interface_rng.normal(size=M)
     out = _pure_call(F.linear_forward, x, W, b)
     assert _is_f64(out) and out.shape == (N, M)
     ref = np.array([[sum(x[i, d] * W[m, d] for d in range(D)) + b[m] for m in range(M)] for i in range(N)])
     np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
 
-    dout = rng.normal(size=(N, M))
+    dout = interface_rng.normal(size=(N, M))
     res = _pure_call(F.linear_backward, dout, x, W)
     assert isinstance(res, tuple) and len(res) == 3
     dx, dW, db = res
@@ -121,15 +121,15 @@ def test_linear_forward_integer_input_gives_float64():
 # ------------------------------------------------------------------------ activations
 @pytest.mark.parametrize("name", sorted(ELEMENTWISE))
 @pytest.mark.parametrize("shape", [(1, 4), (5, 3), (6,)])
-def test_elementwise_activation_forward_backward(name, shape, rng, central_diff):
+def test_elementwise_activation_forward_backward(name, shape, interface_rng, central_diff):
     fwd, bwd = getattr(F, f"{name}_forward"), getattr(F, f"{name}_backward")
     ref_f, ref_d = ELEMENTWISE[name]
-    z = rng.normal(scale=2.0, size=shape)
+    z = interface_rng.normal(scale=2.0, size=shape)
     z[np.abs(z) < 1e-3] = 0.5  # keep finite differences away from ReLU's kink
     y = _pure_call(fwd, z)
     assert _is_f64(y) and y.shape == z.shape
     np.testing.assert_allclose(y, ref_f(z), rtol=1e-12, atol=1e-15)
-    dout = rng.normal(size=shape)
+    dout = interface_rng.normal(size=shape)
     dz = _pure_call(bwd, dout, z)
     assert _is_f64(dz) and dz.shape == z.shape
     np.testing.assert_allclose(dz, dout * ref_d(z), rtol=1e-12, atol=1e-15)
@@ -149,13 +149,13 @@ def test_sigmoid_of_minus_one_is_not_the_seed_typo():
 
 
 @pytest.mark.parametrize("N,C", [(1, 3), (4, 3), (5, 7)])
-def test_softmax_forward_backward_full_jacobian(N, C, rng, central_diff):
-    z = rng.normal(scale=3.0, size=(N, C))
+def test_softmax_forward_backward_full_jacobian(N, C, interface_rng, central_diff):
+    z = interface_rng.normal(scale=3.0, size=(N, C))
     y = _pure_call(F.softmax_forward, z)
     assert _is_f64(y) and y.shape == (N, C)
     np.testing.assert_allclose(y, sp_softmax(z, axis=1), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-14)
-    dout = rng.normal(size=(N, C))
+    dout = interface_rng.normal(size=(N, C))
     dz = _pure_call(F.softmax_backward, dout, z)
     assert _is_f64(dz) and dz.shape == (N, C)
     ref = np.empty_like(z)
@@ -172,8 +172,8 @@ def test_softmax_forward_backward_full_jacobian(N, C, rng, central_diff):
 
 # ----------------------------------------------------------------------------- losses
 @pytest.mark.parametrize("shape", [(1,), (6,), (1, 3), (5, 3)])
-def test_mse_loss_is_mean_over_examples_of_squared_norms(shape, rng, central_diff):
-    pred, target = rng.normal(size=shape), rng.normal(size=shape)
+def test_mse_loss_is_mean_over_examples_of_squared_norms(shape, interface_rng, central_diff):
+    pred, target = interface_rng.normal(size=shape), interface_rng.normal(size=shape)
     loss, dpred = _pure_call(F.mse_loss, pred, target)
     N = shape[0]
     K = 1 if len(shape) == 1 else shape[1]
@@ -186,9 +186,9 @@ def test_mse_loss_is_mean_over_examples_of_squared_norms(shape, rng, central_dif
 
 
 @pytest.mark.parametrize("N", [1, 8])
-def test_bce_loss_matches_sklearn_log_loss(N, rng, central_diff):
-    p = rng.uniform(0.05, 0.95, size=N)
-    y = rng.integers(0, 2, size=N).astype(float)
+def test_bce_loss_matches_sklearn_log_loss(N, interface_rng, central_diff):
+    p = interface_rng.uniform(0.05, 0.95, size=N)
+    y = interface_rng.integers(0, 2, size=N).astype(float)
     loss, dp = _pure_call(F.bce_loss, p, y)
     assert _is_scalar_float(loss)
     assert loss == pytest.approx(log_loss(y, p, labels=[0, 1]), rel=1e-12)
@@ -199,9 +199,9 @@ def test_bce_loss_matches_sklearn_log_loss(N, rng, central_diff):
 
 
 @pytest.mark.parametrize("N,C", [(1, 3), (6, 4), (9, 2)])
-def test_softmax_cross_entropy_matches_references(N, C, rng, central_diff):
-    logits = rng.normal(scale=2.0, size=(N, C))
-    y = rng.integers(0, C, size=N)
+def test_softmax_cross_entropy_matches_references(N, C, interface_rng, central_diff):
+    logits = interface_rng.normal(scale=2.0, size=(N, C))
+    y = interface_rng.integers(0, C, size=N)
     loss, dlogits = _pure_call(F.softmax_cross_entropy, logits, y)
     assert _is_scalar_float(loss)
     ref = float(np.mean(logsumexp(logits, axis=1) - logits[np.arange(N), y]))
@@ -220,9 +220,9 @@ def test_softmax_cross_entropy_accepts_python_int_labels():
 
 
 @pytest.mark.parametrize("N", [1, 10])
-def test_hinge_loss_matches_sklearn(N, rng, central_diff):
-    scores = rng.normal(scale=2.0, size=N)
-    y = rng.choice([-1.0, 1.0], size=N)
+def test_hinge_loss_matches_sklearn(N, interface_rng, central_diff):
+    scores = interface_rng.normal(scale=2.0, size=N)
+    y = interface_rng.choice([-1.0, 1.0], size=N)
     # keep every margin away from the kink for the finite differences
     scores[np.abs(1 - y * scores) < 1e-3] += 0.1
     loss, dscores = _pure_call(F.hinge_loss, scores, y)
@@ -313,10 +313,10 @@ def _mlp_reference_loss(params, x, y):
 
 
 @pytest.mark.parametrize("N,D,H,C", [(1, 3, 4, 2), (6, 5, 7, 3)])
-def test_mlp_loss_and_grads_contract(N, D, H, C, rng, central_diff):
-    params = _mlp_params(rng, D, H, C)
-    x = rng.normal(size=(N, D))
-    y = rng.integers(0, C, size=N)
+def test_mlp_loss_and_grads_contract(N, D, H, C, interface_rng, central_diff):
+    params = _mlp_params(interface_rng, D, H, C)
+    x = interface_rng.normal(size=(N, D))
+    y = interface_rng.integers(0, C, size=N)
     z1 = x @ params["W1"].T + params["b1"]
     assert np.min(np.abs(z1)) > 1e-3, "test data must stay off the ReLU kink"
     result = _pure_call(F.mlp_loss_and_grads, params, x, y)

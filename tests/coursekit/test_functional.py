@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from coursekit import functional as F
 
-settings.load_profile("core")
+settings.load_profile("coursekit")
 
 RTOL, ATOL = 1e-5, 1e-7
 SHAPES = [(1, 3), (1, 1), (2, 5), (5, 2), (4, 7)]

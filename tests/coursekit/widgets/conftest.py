@@ -1,4 +1,4 @@
-"""Fixtures for the training lecture's tests: the seed-002 regression set and a hand-written loss."""
+"""Fixtures of the slider-panel tests: the seed-002 regression set and a hand-written loss (test_sgd.py)."""
 
 import numpy as np
 import pytest

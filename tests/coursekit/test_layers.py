@@ -13,7 +13,7 @@ from coursekit.losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Hing
                               SoftmaxCrossEntropyLoss)
 from coursekit.optim import GD
 
-settings.load_profile("core")
+settings.load_profile("coursekit")
 
 
 def close(a, b, rtol=1e-5, atol=1e-7):
