@@ -1,5 +1,5 @@
-"""How far below its tolerance does honest code pass each check? (issue 12: no tolerance that
-honest code straddles)
+"""How far below its tolerance does honest code pass each check? (Same code, same grade: no
+tolerance that honest code straddles; see ARCHITECTURE.md, Grading.)
 
 Runs the honest alternative implementations of the tests (loops, einsum, np.where vs masks,
 1/(1+np.exp(-z)), 1/cosh², scipy.special.expit/logsumexp/log_softmax, explicit per-row softmax

@@ -7,8 +7,8 @@ call (standing in for the student's code; in production that runs in the sandbox
 relative errors, diagnosis). Median wall time over repeats, one ``RESULT {json}``
 line per function and one for the total.
 
-Goal: < 0.1 s per function and < 0.5 s for all seven. Why: issue 6 asks
-``autograder grade`` for ≥ 4× stock nbgrader's throughput (stock ≈ 2.0 s per
+Goal: < 0.1 s per function and < 0.5 s for all seven. Why: ``autograder grade`` aims at
+≥ 4× stock nbgrader's throughput (see ARCHITECTURE.md, Benchmarks; stock ≈ 2.0 s per
 submission here, so ≤ 0.5 s per submission all-in with 2 workers ≈ 1.0 s of CPU per
 submission); the checks must leave most of that budget to process isolation.
 ``baseline`` is that budget share (0.1 s per function, 0.5 s total) and ``ratio`` =

@@ -1,4 +1,4 @@
-"""Reference kernels: forward/backward pairs and losses (contract A).
+"""Reference kernels: forward/backward pairs and losses (see ARCHITECTURE.md, Public interfaces).
 
 Every function here is pure: it never modifies its inputs and returns new float64
 arrays. Arrays are batch-first: one example per row.

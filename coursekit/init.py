@@ -1,7 +1,8 @@
 """Weight initializers: ``f(shape, rng) -> ndarray`` (float64).
 
-A weight matrix ``W`` has shape ``(fan_out, fan_in)`` = ``(M, D)`` (contract A's
-``out = x @ W.T + b``), so ``fan_in = shape[-1]`` and ``fan_out = shape[0]``.
+A weight matrix ``W`` has shape ``(fan_out, fan_in)`` = ``(M, D)``
+(:func:`coursekit.functional.linear_forward` computes ``out = x @ W.T + b``), so
+``fan_in = shape[-1]`` and ``fan_out = shape[0]``.
 Each initializer states the variance Var[Wᵢⱼ] it targets:
 
 =====================  ==================================  ==========================

@@ -316,7 +316,7 @@ class Sequential:
     -----
     ``parameters()`` and ``gradients()`` return dicts keyed ``"<layer index>.<name>"``
     ("0.W", "0.b", "2.W", …) whose values are the layers' *live* arrays, so
-    ``optimizer.step(model.parameters(), model.gradients())`` (contract C) trains the
+    ``optimizer.step(model.parameters(), model.gradients())`` (the :mod:`coursekit.optim` interface) trains the
     model in place. ``backward`` overwrites the gradient arrays; copy them to keep them.
     """
 

@@ -1,4 +1,4 @@
-"""Optimizers (contract C); the learning-rate schedules live in :mod:`coursekit.schedules`.
+"""Optimizers (see ARCHITECTURE.md, Public interfaces); the learning-rate schedules live in :mod:`coursekit.schedules`.
 
 Every optimizer is a small class built with keyword hyperparameters. ``opt.step(params, grads)``
 updates a dict of numpy arrays **in place**, keeping its state (velocities, running averages,

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-# --------------------------------------------------------------------------- optimization (H3)
+# --------------------------------------------------------------------------- optimization
 def landscape_grid(landscape, n=121, box=None):
     """Evaluate a 2-D landscape on an n×n grid over ``box`` (default ``landscape.box``).
 
@@ -154,7 +154,7 @@ def plot_decision_regions(predict, X, y, ax=None, grid=200, pad=0.25, cmap="RdBu
     return ax
 
 
-# ------------------------------------------------------------------------------ SVMs (H4)
+# ------------------------------------------------------------------------------ SVMs
 def svm_grid(X, n=200, pad=0.2):
     """A square-ish evaluation grid around the points X (m, 2): returns ``(xx, yy, XY)``,
     ``xx``/``yy`` of shape (n, n) and ``XY = [xx.ravel(), yy.ravel()]`` of shape (n², 2)."""

@@ -1,7 +1,7 @@
-"""Support vector machines and ℓ2-regularised logistic regression (contract D).
+"""Support vector machines and ℓ2-regularised logistic regression (see ARCHITECTURE.md, Public interfaces).
 
 Three scikit-learn estimators (they pass ``sklearn.utils.estimator_checks.check_estimator``,
-``tests/svm/test_sklearn_checks.py``): ``fit`` / ``predict`` / ``decision_function`` /
+``tests/coursekit/test_svm_sklearn_checks.py``): ``fit`` / ``predict`` / ``decision_function`` /
 ``score``, ``get_params`` / ``set_params`` / ``clone`` from ``BaseEstimator``, fitted
 attributes with a trailing underscore, ``NotFittedError`` before ``fit``. Any two class labels
 are mapped internally to y ∈ {−1, +1}; ``classes_[1]`` is the +1 class, so
@@ -188,7 +188,7 @@ class _Estimator(ClassifierMixin, BaseEstimator):
         if classes.size < 2:
             raise ValueError(f"y: expected at least two classes, got 1 class ({classes.tolist()})")
         if classes.size > 2:
-            # any two values are two classes (contract D: "any two labels", 2.5 and −4.0 too); more
+            # any two values are two classes ("any two labels", 2.5 and −4.0 too); more
             # real values such as 0.3, 1.7, 2.2 … are a regression target, refused as scikit-learn does
             # ("Unknown label type: continuous")
             check_classification_targets(y)

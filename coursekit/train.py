@@ -8,7 +8,7 @@ every epoch with a generator seeded by ``seed`` (so a run is reproducible). Each
 
 The model is anything with ``forward``, ``backward``, ``parameters()`` and
 ``gradients()`` (a :class:`coursekit.layers.Sequential`); the optimizer anything with
-``step(params, grads)`` updating the arrays in place (contract C); every optimizer, plain
+``step(params, grads)`` updating the arrays in place (see ARCHITECTURE.md, Public interfaces); every optimizer, plain
 :class:`coursekit.optim.GD` included, takes exactly this path. The minibatches come from
 :func:`coursekit.optim.minibatches` (or consecutive slices with ``shuffle=False``).
 

@@ -71,7 +71,7 @@ class LectureBuilder:
     """Collects cells in order: ``md(text)`` / ``code(text)`` append, ``write(path)`` writes.
 
     ``cells`` is the list itself (generators expose it as a module attribute, which
-    ``tests/lectures_training`` compares with the stored notebook).
+    ``tests/lectures/test_05_training.py`` compares with the stored notebook).
     """
 
     def __init__(self):

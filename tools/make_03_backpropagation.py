@@ -4,7 +4,7 @@
     .venv/bin/jupyter nbconvert --to notebook --execute --inplace lectures/03_backpropagation.ipynb
 
 The worked node-network example (section 2) prints every value as ``name = value`` lines;
-tests/lectures_nn/test_worked_example.py recomputes them independently from the stored outputs.
+tests/lectures/test_03_backpropagation.py recomputes them independently from the stored outputs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Contract A: ``coursekit.functional`` — names, parameter order, shapes, float64, purity,
-stability, conventions, and values against scipy / scikit-learn / written-out formulas and
-finite differences."""
+"""The public interface of ``coursekit.functional`` (see ARCHITECTURE.md, Public interfaces):
+names, parameter order, shapes, float64, purity, stability, conventions, and values against
+scipy / scikit-learn / written-out formulas and finite differences."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def _is_scalar_float(v):
 
 # ------------------------------------------------------------------------ names, order
 @pytest.mark.parametrize("name", sorted(SIGNATURES))
-def test_function_exists_with_contract_parameters(name, assert_signature):
+def test_function_exists_with_its_parameters(name, assert_signature):
     f = getattr(F, name)
     assert callable(f)
     assert_signature(f, [(p, E) for p in SIGNATURES[name]])
@@ -179,7 +179,7 @@ def test_mse_loss_is_mean_over_examples_of_squared_norms(shape, interface_rng, c
     K = 1 if len(shape) == 1 else shape[1]
     ref = sum(float(np.sum((np.atleast_1d(pred[i]) - np.atleast_1d(target[i])) ** 2)) for i in range(N)) / N
     assert _is_scalar_float(loss) and loss == pytest.approx(ref, rel=1e-12)
-    # scikit-learn averages over all N·K entries: the contract's loss is K times that
+    # scikit-learn averages over all N·K entries: coursekit's loss is K times that
     assert loss == pytest.approx(K * mean_squared_error(target.reshape(N, -1), pred.reshape(N, -1)), rel=1e-12)
     assert _is_f64(dpred) and dpred.shape == shape
     np.testing.assert_allclose(dpred, central_diff(lambda v: F.mse_loss(v, target)[0], pred), rtol=1e-6, atol=1e-9)
@@ -313,7 +313,7 @@ def _mlp_reference_loss(params, x, y):
 
 
 @pytest.mark.parametrize("N,D,H,C", [(1, 3, 4, 2), (6, 5, 7, 3)])
-def test_mlp_loss_and_grads_contract(N, D, H, C, interface_rng, central_diff):
+def test_mlp_loss_and_grads_interface(N, D, H, C, interface_rng, central_diff):
     params = _mlp_params(interface_rng, D, H, C)
     x = interface_rng.normal(size=(N, D))
     y = interface_rng.integers(0, C, size=N)

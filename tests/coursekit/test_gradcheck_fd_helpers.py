@@ -1,5 +1,5 @@
 """The finite-difference helpers themselves: they agree with each other and with calculus,
-and the comparisons used in tests/core do fail on planted backward bugs."""
+and the comparisons used in tests/coursekit do fail on planted backward bugs."""
 
 from __future__ import annotations
 

@@ -160,7 +160,7 @@ def test_adam_equals_torch_adam(quad3, lr, b1, b2, eps):
                  _run_reference(torch_adam(lr, b1, b2, eps), quad3))
 
 
-def test_defaults_are_contract_c():
+def test_defaults_are_the_documented_ones():
     import inspect
     expect = {
         optim.Momentum: {"beta": 0.9}, optim.Nesterov: {"beta": 0.9}, optim.AdaGrad: {"eps": 1e-10},

@@ -1,7 +1,8 @@
-"""Contract C: ``coursekit.optim`` — class names, keyword hyperparameters and defaults,
-in-place ``step(params, grads)``, state per key, and trajectories equal to the seed's
-momentum form and to torch.optim's documented update rules (written out below from the
-pseudo-code in the torch.optim docs; torch itself is not installed)."""
+"""The public interface of ``coursekit.optim`` (see ARCHITECTURE.md, Public interfaces): class
+names, keyword hyperparameters and defaults, in-place ``step(params, grads)``, state per key,
+and trajectories equal to the seed's momentum form and to torch.optim's documented update
+rules (written out below from the pseudo-code in the torch.optim docs; torch itself is not
+installed)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import coursekit.optim as O
 
 E = inspect.Parameter.empty
 
-CONTRACT = {
+INTERFACE = {
     "GD": [("lr", E)],
     "Momentum": [("lr", E), ("beta", 0.9)],
     "Nesterov": [("lr", E), ("beta", 0.9)],
@@ -64,11 +65,11 @@ def run(opt, steps, w0=W0, key="w"):
 
 
 # ------------------------------------------------------------------ names, defaults
-@pytest.mark.parametrize("name", sorted(CONTRACT))
+@pytest.mark.parametrize("name", sorted(INTERFACE))
 def test_class_exists_with_keyword_hyperparameters_and_defaults(name, assert_signature):
     cls = getattr(O, name)
     assert inspect.isclass(cls)
-    assert_signature(cls, CONTRACT[name])
+    assert_signature(cls, INTERFACE[name])
     for p in inspect.signature(cls).parameters.values():
         assert p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY), f"{name}.{p.name} is not a keyword parameter"
     opt = cls(**KWARGS[name])
@@ -76,7 +77,7 @@ def test_class_exists_with_keyword_hyperparameters_and_defaults(name, assert_sig
     assert list(inspect.signature(opt.step).parameters)[:2] == ["params", "grads"]
 
 
-@pytest.mark.parametrize("name", sorted(CONTRACT))
+@pytest.mark.parametrize("name", sorted(INTERFACE))
 def test_step_updates_in_place_and_leaves_grads_alone(name):
     opt = getattr(O, name)(**KWARGS[name])
     W = np.array([[1.0, -2.0], [0.5, 3.0]])
@@ -98,7 +99,7 @@ def test_step_updates_in_place_and_leaves_grads_alone(name):
     assert np.all(np.sign(b - b_before) == -np.sign(g["b"]))
 
 
-@pytest.mark.parametrize("name", sorted(CONTRACT))
+@pytest.mark.parametrize("name", sorted(INTERFACE))
 def test_state_is_kept_per_key(name):
     """Two keys with different gradients evolve exactly as with two separate optimizers."""
     w0a, w0b = W0.copy(), np.array([-1.0, 0.3, 0.8])

@@ -1,6 +1,6 @@
-"""Contract D: ``coursekit.svm`` — constructors and defaults, scikit-learn estimator
-conventions, any two labels, the kernels' formulas, and scikit-learn's SVC solution for
-the same C / kernel / data (n = 200, seeded)."""
+"""The public interface of ``coursekit.svm`` (see ARCHITECTURE.md, Public interfaces):
+constructors and defaults, scikit-learn estimator conventions, any two labels, the kernels'
+formulas, and scikit-learn's SVC solution for the same C / kernel / data (n = 200, seeded)."""
 
 from __future__ import annotations
 
