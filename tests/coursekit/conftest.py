@@ -6,8 +6,9 @@
   independent of the kernels under test); ``fd.local_num_grad`` is a ten-line central
   difference kept as a fallback and as an independent cross-check of the shared one
   (test_gradcheck_fd_helpers.py).
-* ``central_diff``, ``assert_signature``, ``strict``: the interface tests'
-  (test_*_interface.py) finite difference, signature pin and warnings-as-errors context.
+* ``central_diff``, ``assert_signature``: the interface tests' (test_*_interface.py) finite
+  difference and signature pin; ``strict``: every warning an error, overflow / invalid /
+  divide raise (interface and stability tests).
 * ``rng`` (seed 12345) and ``interface_rng`` (seed 20261122, the interface tests'): two
   generators with their own seeds, so each test draws the values it always drew.
 * ``quad3``, ``spd``: quadratics with known spectra (optimizers).
