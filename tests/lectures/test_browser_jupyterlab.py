@@ -41,8 +41,9 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
 ]
 
-# Which slider to move in each lecture (its description label); the optimization lecture's
-# learning-rate slider is the one the issue names. Other lectures fall back to their first slider.
+# Which slider to move in each lecture (its description label); in the optimization lecture it is
+# the learning-rate slider (see ARCHITECTURE.md, Lectures and panels). Other lectures fall back to
+# their first slider.
 PREFERRED_SLIDER = {
     "01_svm": "C",
     "02_neural_networks": "learning rate",
@@ -218,7 +219,7 @@ def _run_lecture_and_move_slider(page, lab, name: str) -> None:
 
 def _lectures() -> list[str]:
     names = sorted(p.stem for p in LECTURES.glob("*.ipynb"))
-    # The optimization lecture first (the issue's primary scenario), then every other lecture.
+    # The optimization lecture first (its learning-rate slider is the main scenario), then the others.
     return sorted(names, key=lambda n: (n != "04_optimization", n))
 
 
