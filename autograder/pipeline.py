@@ -251,6 +251,7 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
 #: The grading modules that shape every verdict; with the assignment's check module they are the
 #: roots of :func:`verdict_modules`.
 _GRADING_MODULES = ("autograder.checks", "autograder.checks.base", "autograder.extract", "autograder.harness",
+                    "autograder.sandbox_root", "autograder.zygote",
                     "autograder.sandbox", "autograder.wire", "autograder.pipeline")
 #: Libraries the judges compute expectations with (their versions are part of the fingerprint).
 _LIBRARIES = ("numpy", "scipy", "scikit-learn")

@@ -5,8 +5,8 @@ Design (see the README section "grading-security")
 * The grader never runs student code. Each grading process owns one **zygote**: a trusted
   Python process started with ``python -I -S`` (no site hooks, so the editable ``coursekit`` /
   ``autograder`` installs are not importable), numpy pre-imported, and the source text of
-  :mod:`autograder.wire`, :mod:`autograder.checks.base` and :mod:`autograder.harness` executed
-  in it. It never runs student code either: per FunctionCheck it ``fork()``s a **child** that
+  :mod:`autograder.wire`, :mod:`autograder.checks.base`, :mod:`autograder.harness`,
+  :mod:`autograder.sandbox_root` and :mod:`autograder.zygote` executed in it. It never runs student code either: per FunctionCheck it ``fork()``s a **child** that
   isolates itself and only then executes the student's code and the calls.
 * Isolation levels (``COURSEKIT_SANDBOX=auto|full|userns|none``, default auto = the best
   available):
@@ -90,6 +90,11 @@ class _Unavailable(SandboxError):
     module the child cannot import) is a setup problem that a weaker level would only hide."""
 
 
+#: The trusted modules the zygote executes from source text, in this order (each imports the ones
+#: before it under these names; see :mod:`autograder.harness`).
+_CHILD_MODULES = (("_ck_wire", "wire.py"), ("_ck_base", "checks/base.py"), ("_ck_harness", "harness.py"),
+                  ("_ck_root", "sandbox_root.py"), ("_ck_zygote", "zygote.py"))
+
 _BOOT = r"""
 import os, sys, struct, types, json
 def _rd(n):
@@ -108,17 +113,10 @@ for _name, _src in _setup["modules"]:
     _m = types.ModuleType(_name)
     _m.__file__ = "<trusted " + _name + ">"
     sys.modules[_name] = _m
-    try:
-        exec(compile(_src, "<trusted " + _name + ">", "exec"), _m.__dict__)
-    except Exception as _exc:
-        if _name != "_ck_base":  # optional: the harness has its own to_plain
-            raise
-        del sys.modules[_name]
-        sys.stderr.write("sandbox: checks/base.py not usable in the child (%r); using the harness's to_plain\n" % (_exc,))
+    exec(compile(_src, "<trusted " + _name + ">", "exec"), _m.__dict__)
 _rfd, _wfd = os.dup(0), os.dup(1)
 os.dup2(2, 1)
-_h = sys.modules["_ck_harness"]
-sys.modules["_ck_harness"].zygote_main(_setup, _rfd, _wfd)
+sys.modules["_ck_zygote"].zygote_main(_setup, _rfd, _wfd)
 """
 
 
@@ -209,9 +207,7 @@ class _Zygote:
     def __init__(self, mode: str):
         import json
 
-        srcs = [("_ck_wire", (_HERE / "wire.py").read_text()),
-                ("_ck_base", (_HERE / "checks" / "base.py").read_text()),
-                ("_ck_harness", (_HERE / "harness.py").read_text())]
+        srcs = [(name, (_HERE / path).read_text()) for name, path in _CHILD_MODULES]
         setup = {"mode": mode, "paths": _ro_paths(), "hide": _hidden_paths(),
                  "sys_path": _sys_path(), "modules": srcs,
                  "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
