@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from course_factory import REPO, make_course, make_notebook, release_notebook, tasks_for
-from autograder import sandbox, sandbox_root
+from autograder import sandbox, sandbox_launch, sandbox_root
 from autograder.pipeline import grade_all
 from autograder.sandbox import SandboxError
 
@@ -47,7 +47,7 @@ def _within(path, parent):
     [],
 ])
 def test_the_root_is_never_mounted_over_a_path_to_bind(extra):
-    paths = sandbox._ro_paths() + extra
+    paths = sandbox_launch._ro_paths() + extra
     root = sandbox_root.root_mount_point(paths)
     assert root in sandbox_root.ROOT_CANDIDATES and os.path.isdir(root)
     for p in set(paths) | {os.path.realpath(p) for p in paths}:
@@ -99,8 +99,8 @@ def test_a_missing_required_path_stops_the_sandbox_naming_it(monkeypatch, isolat
     """No silently weaker sandbox: not a skipped bind, and in auto mode no fallback to a lower
     level, since the namespaces themselves work."""
     missing = "/nonexistent-coursekit-test/lib/python3.11/site-packages"
-    paths = sandbox._ro_paths()
-    monkeypatch.setattr(sandbox, "_ro_paths", lambda: paths + [missing])
+    paths = sandbox_launch._ro_paths()
+    monkeypatch.setattr(sandbox_launch, "_ro_paths", lambda: paths + [missing])
     monkeypatch.setattr(sandbox, "_ZYGOTE", {})
     monkeypatch.setattr(sandbox, "_LEVEL", {})
     monkeypatch.setenv("COURSEKIT_SANDBOX", "auto")
@@ -113,8 +113,8 @@ def test_a_broken_sandbox_stops_grading_before_any_grade_is_recorded(tmp_path, m
     missing = "/nonexistent-coursekit-test/site-packages"
     course = make_course(tmp_path, {"alice": {}, "bob": {}})
     journal = tmp_path / "journal.jsonl"
-    paths = sandbox._ro_paths()
-    monkeypatch.setattr(sandbox, "_ro_paths", lambda: paths + [missing])
+    paths = sandbox_launch._ro_paths()
+    monkeypatch.setattr(sandbox_launch, "_ro_paths", lambda: paths + [missing])
     monkeypatch.setattr(sandbox, "_ZYGOTE", {})
     monkeypatch.setattr(sandbox, "_LEVEL", {})
     with pytest.raises(SandboxError, match=f"cannot bind {missing} into the sandbox"):
@@ -123,7 +123,7 @@ def test_a_broken_sandbox_stops_grading_before_any_grade_is_recorded(tmp_path, m
 
 
 def test_the_probe_names_a_module_the_child_cannot_import(isolation):
-    z = sandbox._Zygote(isolation)
+    z = sandbox_launch._Zygote(isolation)
     try:
         sandbox._probe(z, ("numpy.random", "numpy.linalg", "scipy", "sklearn"))  # what the workers check
         with pytest.raises(SandboxError, match="cannot import coursekit_no_such_module: ModuleNotFoundError"):
