@@ -31,42 +31,29 @@ notebook — except the demonstration cells (grade id ``demo_*``: they only show
 functions at work, in Jupyter and under stock nbgrader), which the grader never runs. The student's own extra code cells (helpers) are executed too, in notebook order; the
 student's copies of test and self-check cells never are. Jupyter magics (``%...``, ``!...``)
 are neutralised.
+
+Reading the file is :mod:`autograder.notebook`; the scan for the course's reference
+implementation (:func:`reference_use`, re-exported here) is :mod:`autograder.reference_scan`.
 """
 from __future__ import annotations
 
 import ast
-import functools
-import json
 import os
 import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Extraction", "extract", "read_cells", "given_chunks", "recover_code", "NotebookError",
-           "DEMO_PREFIX"]
+from autograder.notebook import Cell, NotebookError, read_cells
+from autograder.reference_scan import reference_use
 
-MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
+__all__ = ["Extraction", "extract", "read_cells", "given_chunks", "recover_code", "NotebookError",
+           "DEMO_PREFIX", "reference_use"]
+
 _FENCE = re.compile(r"```[ \t]*(?:python|py|ipython|python3)?[ \t]*\n(.*?)(?:```|\Z)", re.S)
 
 #: Grade ids of given cells that only demonstrate the student's functions: never run by the grader.
 DEMO_PREFIX = "demo_"
-
-
-class NotebookError(ValueError):
-    """A notebook file from which no cell could be read (message = the one-line reason)."""
-
-
-@dataclass
-class Cell:
-    cell_type: str
-    source: str
-    meta: dict = field(default_factory=dict)  # the nbgrader metadata, {} if stripped
-
-    @property
-    def grade_id(self) -> str:
-        gid = self.meta.get("grade_id")
-        return gid if isinstance(gid, str) else ""
 
 
 @dataclass
@@ -85,96 +72,6 @@ class Extraction:
     @property
     def student_source(self) -> str:
         return "\n\n".join(self.student_chunks)
-
-
-# ----------------------------------------------------------------------------- reading
-
-def _text(src) -> str:
-    if isinstance(src, list):
-        return "".join(s for s in src if isinstance(s, str))
-    return src if isinstance(src, str) else ""
-
-
-def _cells_from_json(nb) -> list[Cell]:
-    if not isinstance(nb, dict):
-        raise NotebookError("the file is JSON but not a notebook")
-    cells = []
-    if isinstance(nb.get("worksheets"), list):  # nbformat 3
-        raw = []
-        for ws in nb["worksheets"]:
-            if isinstance(ws, dict) and isinstance(ws.get("cells"), list):
-                raw.extend(ws["cells"])
-        for c in raw:
-            if not isinstance(c, dict):
-                continue
-            ct = c.get("cell_type")
-            src = _text(c.get("input") if ct == "code" else c.get("source"))
-            meta = (c.get("metadata") or {}).get("nbgrader") or {}
-            cells.append(Cell("code" if ct == "code" else ("raw" if ct == "raw" else "markdown"),
-                              src, meta if isinstance(meta, dict) else {}))
-        return cells
-    if not isinstance(nb.get("cells"), list):
-        raise NotebookError("the notebook has no cells")
-    for c in nb["cells"]:
-        if not isinstance(c, dict):
-            continue
-        ct = c.get("cell_type")
-        md = c.get("metadata")
-        meta = (md.get("nbgrader") if isinstance(md, dict) else None) or {}
-        cells.append(Cell(ct if ct in ("code", "markdown", "raw") else "raw", _text(c.get("source")),
-                          meta if isinstance(meta, dict) else {}))
-    return cells
-
-
-def _salvage(text: str) -> list[Cell]:
-    """Recover cells from a truncated/corrupt notebook: every complete '"source": ...' value."""
-    dec = json.JSONDecoder()
-    cells = []
-    for m in re.finditer(r'"(source|input)"\s*:\s*', text):
-        try:
-            val, _ = dec.raw_decode(text, m.end())
-        except ValueError:
-            continue
-        src = _text(val)
-        # the cell type is the nearest preceding "cell_type" in the same cell
-        head = text[max(0, m.start() - 4000): m.start()]
-        types = re.findall(r'"cell_type"\s*:\s*"(\w+)"', head)
-        ct = types[-1] if types else "code"
-        cells.append(Cell(ct if ct in ("code", "markdown", "raw") else "code", src, {}))
-    return cells
-
-
-def read_cells(path: str | os.PathLike, notes: list[str] | None = None) -> list[Cell]:
-    """Read the cells of a notebook file robustly (see the module docstring)."""
-    notes = notes if notes is not None else []
-    p = Path(path)
-    size = p.stat().st_size
-    if size == 0:
-        raise NotebookError(f"{p.name} is empty (0 bytes)")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{p.name} is {size / 2**20:.0f} MiB, over the {MAX_NOTEBOOK_BYTES >> 20} MiB limit")
-    data = p.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        notes.append(f"{p.name} is not valid UTF-8 (byte {exc.start}); decoded with replacement characters")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise NotebookError(f"{p.name} contains only whitespace")
-    try:
-        nb = json.loads(text)
-    except (ValueError, RecursionError):
-        cells = _salvage(text)
-        if not cells:
-            raise NotebookError(f"{p.name} is not a readable notebook (not JSON, no cell could be recovered)")
-        notes.append(f"{p.name} is truncated or corrupt JSON: recovered {len(cells)} cells")
-        return cells
-    cells = _cells_from_json(nb)
-    if isinstance(nb, dict) and nb.get("nbformat") == 3:
-        notes.append(f"{p.name} is in nbformat 3: read its worksheets")
-    return cells
 
 
 # ----------------------------------------------------------------------------- code
@@ -403,132 +300,3 @@ def extract(submission_dir: str | os.PathLike, notebook_name: str, release_noteb
     return Extraction(True, notebook=nb_path.name, chunks=given + student,
                       student_chunks=student, present={f: counts[f] > 0 for f in functions},
                       notes=notes, problems={f: w for f, w in problems.items() if counts[f] == 0})
-
-
-# ----------------------------------------------------------------------------- reference use
-
-_REF_PACKAGES = ("coursekit", "autograder")
-_REF_STRINGS = re.compile(r"coursekit|autograder|functional\.py|solutions[/\\]", re.I)
-
-
-@functools.lru_cache(maxsize=1)
-def _reference_defs() -> dict[str, str]:
-    """Normalised AST dumps of the reference kernels (coursekit.functional), by name."""
-    out = {}
-    try:
-        import coursekit.functional as F
-        tree = ast.parse(Path(F.__file__).read_text())
-    except Exception:  # pragma: no cover
-        return out
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            out[node.name] = ast.dump(node, annotate_fields=False, include_attributes=False)
-    return out
-
-
-def reference_use(student_source: str, functions: list[str],
-                  overrides: dict[str, tuple] | None = None) -> dict[str, str]:
-    """Graded functions that obtain the course's reference implementation, with the evidence.
-
-    Static scan of the student's code (the sandbox also makes the packages unimportable):
-
-    * names bound by importing ``coursekit``/``autograder`` (directly, via ``__import__`` or
-      ``importlib``) or from strings that name them, ``functional.py`` or ``solutions/`` (the
-      instructor's source notebooks), are *tainted*; a function whose body uses a tainted name, or calls a tainted
-      helper, is tainted (to a fixpoint); a graded name bound to a tainted value is tainted;
-      names in ``overrides[f]`` (replaced by the trusted reference while ``f`` is checked)
-      do not pass their taint on to ``f``;
-    * a graded function that is a verbatim copy (same AST, docstring included) of the
-      reference kernel in ``coursekit/functional.py`` is tainted (small bodies excepted: a
-      one-line formula is what an honest student writes too).
-    """
-    try:
-        tree = ast.parse(student_source)
-    except SyntaxError:
-        chunks = []
-        tree = ast.Module(body=[], type_ignores=[])
-        for piece in re.split(r"\n(?=\S)", student_source):
-            try:
-                chunks.extend(ast.parse(piece).body)
-            except SyntaxError:
-                continue
-        tree.body = chunks
-
-    def mentions_reference(node) -> str:
-        inert = {id(s.value) for s in ast.walk(node)
-                 if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)}
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Import):
-                for a in sub.names:
-                    if a.name.split(".")[0] in _REF_PACKAGES:
-                        return f"imports {a.name}"
-            elif isinstance(sub, ast.ImportFrom):
-                if (sub.module or "").split(".")[0] in _REF_PACKAGES:
-                    return f"imports from {sub.module}"
-            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and id(sub) not in inert:
-                m = _REF_STRINGS.search(sub.value)
-                if m:
-                    return f"refers to {m.group(0)!r}"
-        return ""
-
-    defs: dict[str, ast.AST] = {}
-    base: dict[str, str] = {}          # names tainted directly (imports, assignments, defs)
-    uses: dict[str, set] = {}          # def name -> names it reads
-    assigns: list[tuple[set, set]] = []  # module-level (targets, names read)
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defs[node.name] = node
-            uses[node.name] = {s.id for s in ast.walk(node) if isinstance(s, ast.Name)}
-            why = mentions_reference(node)
-            if why:
-                base.setdefault(node.name, why)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            why = mentions_reference(node)
-            if why:
-                for a in node.names:
-                    base[(a.asname or a.name).split(".")[0]] = why
-        else:
-            why = mentions_reference(node)
-            stores = {s.id for s in ast.walk(node) if isinstance(s, ast.Name) and isinstance(s.ctx, ast.Store)}
-            if why:
-                for name in stores:
-                    base[name] = why
-            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-                assigns.append((stores, {s.id for s in ast.walk(node.value) if isinstance(s, ast.Name)}))
-
-    def taint(clean: frozenset) -> dict[str, str]:
-        tainted = dict(base)
-        changed = bool(tainted)
-        while changed:
-            changed = False
-            for name, used in uses.items():
-                if name in tainted:
-                    continue
-                hit = sorted(u for u in used if u in tainted and u != name and u not in clean)
-                if hit:
-                    tainted[name] = f"uses {hit[0]} ({tainted[hit[0]]})"
-                    changed = True
-            for stores, used in assigns:
-                hit = sorted(u for u in used if u in tainted)
-                for t in stores:
-                    if hit and t not in tainted:
-                        tainted[t] = f"assigned from {hit[0]} ({tainted[hit[0]]})"
-                        changed = True
-        return tainted
-
-    overrides = overrides or {}
-    cache: dict[frozenset, dict[str, str]] = {}
-    result: dict[str, str] = {}
-    for f in functions:
-        clean = frozenset(overrides.get(f, ()))
-        if clean not in cache:
-            cache[clean] = taint(clean)
-        if f in cache[clean]:
-            result[f] = cache[clean][f]
-    refs = _reference_defs()
-    for name, node in defs.items():
-        if name in functions and name in refs and name not in result:
-            if sum(1 for _ in ast.walk(node)) >= 40 and \
-                    ast.dump(node, annotate_fields=False, include_attributes=False) == refs[name]:
-                result[name] = "is a verbatim copy of coursekit.functional." + name
-    return result

@@ -70,7 +70,7 @@ class Call:
     case : str
         Human-readable description used in messages, e.g. ``"N=1, D=3, M=2 (single example)"``.
     harness : str or None
-        Optional name of a function in ``autograder/harness.py`` called as
+        Optional name of a function defined by the check's ``overrides``, called as
         ``harness(fn, *args, **kwargs)`` instead of ``fn(*args, **kwargs)``.
     """
 

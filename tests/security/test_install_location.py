@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from course_factory import REPO, make_course, make_notebook, release_notebook, tasks_for
-from autograder import harness, sandbox
+from autograder import sandbox, sandbox_launch, sandbox_root
 from autograder.pipeline import grade_all
 from autograder.sandbox import SandboxError
 
@@ -47,9 +47,9 @@ def _within(path, parent):
     [],
 ])
 def test_the_root_is_never_mounted_over_a_path_to_bind(extra):
-    paths = sandbox._ro_paths() + extra
-    root = harness.root_mount_point(paths)
-    assert root in harness.ROOT_CANDIDATES and os.path.isdir(root)
+    paths = sandbox_launch._ro_paths() + extra
+    root = sandbox_root.root_mount_point(paths)
+    assert root in sandbox_root.ROOT_CANDIDATES and os.path.isdir(root)
     for p in set(paths) | {os.path.realpath(p) for p in paths}:
         assert not _within(p, root), f"the root's tmpfs on {root} would hide {p}"
         assert not _within(root, p), f"the root on {root} would lie inside the bind of {p}"
@@ -65,9 +65,9 @@ _DIRS = st.sampled_from(["/tmp", "/var/tmp", "/srv", "/media", "/mnt", "/opt", "
 def test_the_root_is_never_a_parent_of_or_inside_a_bound_path_property(parts):
     paths = [d + rest for d, rest in parts]
     try:
-        root = harness.root_mount_point(paths)
-    except harness.RootError:  # then every existing candidate really conflicts
-        free = [c for c in harness.ROOT_CANDIDATES if os.path.isdir(c) and os.path.realpath(c) == c
+        root = sandbox_root.root_mount_point(paths)
+    except sandbox_root.RootError:  # then every existing candidate really conflicts
+        free = [c for c in sandbox_root.ROOT_CANDIDATES if os.path.isdir(c) and os.path.realpath(c) == c
                 and not any(_within(p, c) or _within(c, p) for p in paths + [os.path.realpath(p) for p in paths])]
         assert free == []
         return
@@ -80,27 +80,27 @@ def test_the_root_goes_to_the_first_free_candidate_or_fails_naming_the_paths(tmp
     for d in (a, b, c):
         d.mkdir()
     cands = (str(tmp_path / "missing"), str(a), str(b), str(c))
-    assert harness.root_mount_point([str(a / "venv" / "site-packages"), str(b)], cands) == str(c)
-    assert harness.root_mount_point([str(tmp_path / "elsewhere")], cands) == str(a)
-    with pytest.raises(harness.RootError, match="no place to build the sandbox's root.*" + str(tmp_path)):
-        harness.root_mount_point([str(tmp_path)], cands)  # every candidate lies inside the path
+    assert sandbox_root.root_mount_point([str(a / "venv" / "site-packages"), str(b)], cands) == str(c)
+    assert sandbox_root.root_mount_point([str(tmp_path / "elsewhere")], cands) == str(a)
+    with pytest.raises(sandbox_root.RootError, match="no place to build the sandbox's root.*" + str(tmp_path)):
+        sandbox_root.root_mount_point([str(tmp_path)], cands)  # every candidate lies inside the path
 
 
 def test_the_plan_binds_parents_first_and_keeps_scratch_free():
-    steps = harness.mount_plan(["/tmp/ck/venv/lib/site", "/usr", "/tmp/ck/venv"], hide=["/tmp/ck/venv/lib/site/coursekit",
+    steps = sandbox_root.mount_plan(["/tmp/ck/venv/lib/site", "/usr", "/tmp/ck/venv"], hide=["/tmp/ck/venv/lib/site/coursekit",
                                                                                   "/srv/elsewhere"])
     assert [s[:2] for s in steps] == [("bind", "/usr"), ("bind", "/tmp/ck/venv"), ("bind", "/tmp/ck/venv/lib/site"),
                                       ("hide", "/tmp/ck/venv/lib/site/coursekit")]
-    with pytest.raises(harness.RootError, match="cannot bind /tmp into the sandbox"):
-        harness.mount_plan(["/usr", "/tmp"])
+    with pytest.raises(sandbox_root.RootError, match="cannot bind /tmp into the sandbox"):
+        sandbox_root.mount_plan(["/usr", "/tmp"])
 
 
 def test_a_missing_required_path_stops_the_sandbox_naming_it(monkeypatch, isolated):
     """No silently weaker sandbox: not a skipped bind, and in auto mode no fallback to a lower
     level, since the namespaces themselves work."""
     missing = "/nonexistent-coursekit-test/lib/python3.11/site-packages"
-    paths = sandbox._ro_paths()
-    monkeypatch.setattr(sandbox, "_ro_paths", lambda: paths + [missing])
+    paths = sandbox_launch._ro_paths()
+    monkeypatch.setattr(sandbox_launch, "_ro_paths", lambda: paths + [missing])
     monkeypatch.setattr(sandbox, "_ZYGOTE", {})
     monkeypatch.setattr(sandbox, "_LEVEL", {})
     monkeypatch.setenv("COURSEKIT_SANDBOX", "auto")
@@ -113,8 +113,8 @@ def test_a_broken_sandbox_stops_grading_before_any_grade_is_recorded(tmp_path, m
     missing = "/nonexistent-coursekit-test/site-packages"
     course = make_course(tmp_path, {"alice": {}, "bob": {}})
     journal = tmp_path / "journal.jsonl"
-    paths = sandbox._ro_paths()
-    monkeypatch.setattr(sandbox, "_ro_paths", lambda: paths + [missing])
+    paths = sandbox_launch._ro_paths()
+    monkeypatch.setattr(sandbox_launch, "_ro_paths", lambda: paths + [missing])
     monkeypatch.setattr(sandbox, "_ZYGOTE", {})
     monkeypatch.setattr(sandbox, "_LEVEL", {})
     with pytest.raises(SandboxError, match=f"cannot bind {missing} into the sandbox"):
@@ -123,7 +123,7 @@ def test_a_broken_sandbox_stops_grading_before_any_grade_is_recorded(tmp_path, m
 
 
 def test_the_probe_names_a_module_the_child_cannot_import(isolation):
-    z = sandbox._Zygote(isolation)
+    z = sandbox_launch._Zygote(isolation)
     try:
         sandbox._probe(z, ("numpy.random", "numpy.linalg", "scipy", "sklearn"))  # what the workers check
         with pytest.raises(SandboxError, match="cannot import coursekit_no_such_module: ModuleNotFoundError"):
