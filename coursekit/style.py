@@ -69,7 +69,8 @@ COLORS = {
     "path": _P["red"], "loss": _P["blue"], "stable": _P["green"], "optimum": _P["gold"],
     "minimum": _P["white"], "diverged": _P["red"], "text": _P["black"],
     # reference lines (bounds, asymptotes), neutral curves and axes, connections in a diagram
-    "reference": _P["black"], "neutral": _P["gray"], "axis": _P["light"],
+    "reference": _P["black"], "bound": _P["black"], "neutral": _P["gray"], "axis": _P["light"],
+    "contour": _P["gray"],
     # network diagrams: input, hidden and output units
     "input": "#9ecae1", "hidden": "#fdd49e", "output": "#a1d99b",
     # optimizers by name (the keys of coursekit.optim.OPTIMIZERS, and SGD)
