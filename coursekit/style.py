@@ -68,6 +68,8 @@ COLORS = {
     # optimization: the current path and its loss curve, stable region, optimum, minima, divergence
     "path": _P["red"], "loss": _P["blue"], "stable": _P["green"], "optimum": _P["gold"],
     "minimum": _P["white"], "diverged": _P["red"], "text": _P["black"],
+    # a fitted classifier drawn as a line (beside the class colours and the reference lines)
+    "classifier": _P["green"],
     # reference lines (bounds, asymptotes), neutral curves and axes, connections in a diagram
     "reference": _P["black"], "bound": _P["black"], "neutral": _P["gray"], "axis": _P["light"],
     "contour": _P["gray"],

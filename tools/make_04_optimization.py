@@ -177,6 +177,9 @@ for ax, fct in zip(axes, factors):
     ax.set_title(f"η = {fct} η₂,opt")
     print(f"η = {fct:4} η₂,opt = {fct * eta2:.3f}: |w⁽¹²⁾ − w*| = {np.linalg.norm(t.ws[-1]):.3g}"
           + ("  (diverged)" if t.diverged or np.linalg.norm(t.ws[-1]) > 10 else ""))
+for ax in axes[1:]:
+    ax.set_ylabel("")  # shared w₂ axis: one label
+fig.tight_layout()
 plt.show()
 """)
 

@@ -634,7 +634,7 @@ for lab, m, c in [(1, "o", style.COLORS["class1"]), (-1, "s", style.COLORS["clas
     sel = y4 == lab
     ax.scatter(X4[sel, 0], X4[sel, 1], marker=m, s=80, c=c, label=f"class {lab:+d}", zorder=3)
 xs = np.linspace(-2, 2, 2)
-ax.plot(xs, -(w_b[0] * xs + b_b) / w_b[1], color=style.COLORS["backward"], label="backprop (logistic + L2)")
+ax.plot(xs, -(w_b[0] * xs + b_b) / w_b[1], **style.line("classifier"), label="backprop (logistic + L2)")
 if abs(w_p[1]) > 1e-12:
     ax.plot(xs, -(w_p[0] * xs + b_p) / w_p[1], **style.line("bound"), label="perceptron")
 else:

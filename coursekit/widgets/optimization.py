@@ -152,7 +152,7 @@ class _Canvas:
             ax_p.set_xlabel("learning rate η")
             ax_p.set_ylabel("momentum β")
             ax_p.legend(loc="lower left")
-            ax_p.set_title("heavy ball converges in the shaded region")
+            ax_p.set_title("momentum: stable if shaded")
         bg.tight_layout()
         bg.canvas.draw()
         self.background = np.asarray(bg.canvas.buffer_rgba()).copy()
@@ -181,7 +181,7 @@ class _Canvas:
         (self.start,) = self.ax_c.plot([], [], "s", color=style.COLORS["path"], ms=6)
         (self.curve,) = self.ax_l.plot([], [], **style.line("loss"))
         self.title = self.ax_l.text(0.5, 1.02, "", transform=self.ax_l.transAxes, ha="center", va="bottom",
-                                    fontsize=style.FONT["title"])
+                                    fontsize=style.FONT["base"])
         self.note = self.ax_l.text(0.97, 0.95, "", transform=self.ax_l.transAxes, ha="right", va="top",
                                    fontsize=style.FONT["small"])
         self.ax_p = overlay(axes[2]) if quad else None
