@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 
 from coursekit._validate import check_choice, check_int, check_positive
 
-__all__ = ["DPI", "DISPLAY_WIDTH_PX", "MAX_WIDTH", "MIN_FONT_PX", "FONT", "PALETTE", "COLORS", "LINES",
+__all__ = ["DPI", "DISPLAY_WIDTH_PX", "MAX_WIDTH", "MIN_FONT_PX", "FONT", "SIZES", "PALETTE", "COLORS", "LINES",
            "CMAPS", "rc", "use", "context", "size", "subplots", "figure", "line", "series", "font_px"]
 
 #: Dots per inch of every figure (on screen and stored in the notebooks).
@@ -46,6 +46,8 @@ MAX_WIDTH = DISPLAY_WIDTH_PX / DPI
 MIN_FONT_PX = 10
 #: Font sizes in points: body text and labels, tick labels/legends/annotations, titles.
 FONT = {"base": 10, "small": 9, "title": 11}
+#: Named figure sizes in inches (a name can stand for ``figsize``): the panels use them.
+SIZES = {"wide": (9.0, 3.6), "strip": (9.0, 3.1), "square": (5.2, 4.4)}
 
 #: The ten base colours (matplotlib's "tab10"); the roles below refer to them.
 PALETTE = {
@@ -128,10 +130,12 @@ def context():
 def size(figsize=None, nrows=1, ncols=1):
     """The figure size in inches for a layout, never wider than :data:`MAX_WIDTH`.
 
-    ``figsize`` (w, h) is the wanted size (default 4.5 × 3.6 inches per panel); a wider one is
-    scaled down to ``MAX_WIDTH`` and its height by the square root of that factor, so the panels
-    keep room for their labels.
+    ``figsize`` (w, h) is the wanted size, or a name in :data:`SIZES` (default 4.5 × 3.6 inches
+    per panel); a wider one is scaled down to ``MAX_WIDTH`` and its height by the square root of
+    that factor, so the panels keep room for their labels.
     """
+    if isinstance(figsize, str):
+        figsize = SIZES[check_choice(figsize, "figsize", SIZES)]
     if figsize is None:
         figsize = (4.5 * check_int(ncols, "ncols", low=1), 3.6 * check_int(nrows, "nrows", low=1))
     try:

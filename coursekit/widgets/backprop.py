@@ -115,7 +115,7 @@ def simulate_fd_step(h=1e-3, x=1.3):
 
 def draw_fd_step(data):
     """Left: f near x with its tangent and the central secant. Right: error vs h (log-log)."""
-    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(9, 3.6))
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide")
     with style.context():
         x, h = data["x"], data["h"]
         half = max(3 * h, 0.3)

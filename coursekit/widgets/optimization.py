@@ -112,8 +112,6 @@ class _Canvas:
 
     GAP_LIM = (1e-16, 1e6)
 
-    FIGSIZE = (9.0, 3.1)
-
     def __init__(self, landscape, n_steps=200):
         with style.context():
             self._build(landscape, n_steps)
@@ -123,7 +121,7 @@ class _Canvas:
         quad = isinstance(landscape, L.Quadratic)
         ratios = [1.1, 1, 0.9] if quad else [1.1, 1]
         # ---- static background, rendered once
-        bg = style.figure(self.FIGSIZE)
+        bg = style.figure("strip")
         FigureCanvasAgg(bg)
         axes = bg.subplots(1, len(ratios), gridspec_kw={"width_ratios": ratios})
         ax_c, ax_l = axes[0], axes[1]
@@ -158,7 +156,7 @@ class _Canvas:
         self.background = np.asarray(bg.canvas.buffer_rgba()).copy()
         self.background_figure = bg  # kept for inspection (tests check its fonts)
         # ---- live figure: the background image + transparent overlay axes
-        fig = style.figure(self.FIGSIZE)
+        fig = style.figure("strip")
         FigureCanvasAgg(fig)
         # the image lives in a full-figure axes (not figimage), so it stays aligned with the
         # overlay axes when the front end saves with bbox_inches="tight" (IPython inline does)

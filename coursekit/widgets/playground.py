@@ -171,7 +171,7 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
 
 def draw_playground(data):
     """Decision regions ŷ(class 1) with the data (left) and the training loss curve (right)."""
-    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1.1, 1]})
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide", gridspec_kw={"width_ratios": [1.1, 1]})
     with style.context():
         cs = ax0.contourf(data["xx"], data["yy"], data["proba"], levels=np.linspace(0, 1, 11),
                           cmap=style.CMAPS["proba"], alpha=0.75, vmin=0, vmax=1)

@@ -270,7 +270,7 @@ def draw_sgd(data):
     """Left: the SGD path over the contours of L(β). Right: L(β_k) − L(β*) per step (log scale)."""
     betas, bs = data["betas"], data["beta_star"]
     M, bvec, c = data["quad"]
-    fig, (ax0, ax1) = style.subplots(1, 2, figsize=(9, 3.6))
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide")
     with style.context():
         centre = (betas[0] + bs) / 2.0
         half = 0.75 * np.max(np.abs(betas[0] - bs)) + 1.0

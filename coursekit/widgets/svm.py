@@ -94,7 +94,7 @@ def simulate_svm(C=1.0, kernel="linear", data="overlap", gamma=1.0, degree=3, n=
 
 def draw_svm(data):
     """Figure: shaded halves, separator f = 0, margins f = ±1, ringed support vectors."""
-    fig, ax = style.subplots(figsize=(5.2, 4.4))
+    fig, ax = style.subplots(figsize="square")
     with style.context():
         plot_svm_margins(ax, data["xx"], data["yy"], data["F"], data["X"], data["y"], support=data["support"],
                          title=f"{data['kernel']} SVM, C = {data['C']:.3g}")

@@ -86,7 +86,7 @@ def test_line_names_an_unknown_role():
 
 def test_size_rejects_a_bad_figsize_with_a_clear_message():
     with pytest.raises(TypeError, match="figsize"):
-        style.size("wide")
+        style.size(3.0)
     with pytest.raises(ValueError, match="figsize width"):
         style.size((-1, 3))
 
@@ -134,3 +134,14 @@ def test_every_line_style_belongs_to_a_coloured_role():
     assert set(style.LINES) <= set(style.COLORS)
     for role in style.LINES:
         assert set(style.line(role)) == {"color", "ls", "lw"}
+
+
+def test_a_named_size_changed_in_the_style_reaches_a_panel(monkeypatch):
+    monkeypatch.setitem(style.SIZES, "wide", (8.0, 3.0))
+    fig = draw_sgd(simulate_sgd(batch_size=8, lr=0.05, n_steps=20, seed=0))
+    assert tuple(fig.get_size_inches()) == pytest.approx((8.0, 3.0))
+
+
+def test_an_unknown_size_name_is_named_in_the_error():
+    with pytest.raises(ValueError, match="figsize"):
+        style.size("huge")
