@@ -2,8 +2,8 @@
 
 Each helper draws into a given ``ax`` (or a new figure) and returns what it drew, so panels can
 reuse one figure and lectures can compose several plots. Colours, line styles and fonts come from
-:mod:`coursekit.style` (text sizes from ``rcParams``, which ``style.use()``/``style.context()`` set). Append new helpers below; keep each
-small and independent.
+:mod:`coursekit.style` (text sizes from ``rcParams``, which ``style.use()``/``style.context()``
+set). Append new helpers below; keep each small and independent.
 """
 
 from __future__ import annotations
