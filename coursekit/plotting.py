@@ -1,14 +1,17 @@
 """Plotting helpers shared by the lectures and the widget panels (matplotlib only).
 
 Each helper draws into a given ``ax`` (or a new figure) and returns what it drew, so panels can
-reuse one figure and lectures can compose several plots. Append new helpers below; keep each
-small and independent.
+reuse one figure and lectures can compose several plots. Colours, line styles and fonts come from
+:mod:`coursekit.style` (text sizes from ``rcParams``, which ``style.use()``/``style.context()``
+set). Append new helpers below; keep each small and independent.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from coursekit import style
 
 
 # --------------------------------------------------------------------------- optimization
@@ -22,21 +25,24 @@ def landscape_grid(landscape, n=121, box=None):
     return X1, X2, landscape.value_grid(X1, X2)
 
 
-def plot_contour(ax, landscape, grid=None, n_levels=18, cmap="viridis"):
+def plot_contour(ax, landscape, grid=None, n_levels=18, cmap=None):
     """Filled-line contours of a 2-D landscape on ``ax``, with its minima as white stars.
 
     Levels are spaced geometrically above the minimum (E − E_min from 1e-3·range to the max),
-    so narrow valleys and flat floors both show. Returns the ``QuadContourSet``.
+    so narrow valleys and flat floors both show. ``cmap`` defaults to ``style.CMAPS["levels"]``.
+    Returns the ``QuadContourSet``.
     """
     X1, X2, E = landscape_grid(landscape) if grid is None else grid
     emin = float(getattr(landscape, "min_value", np.nanmin(E)))
     rel = np.maximum(E - emin, 0.0)
     top = float(np.nanmax(rel))
     levels = emin + np.geomspace(max(top * 1e-4, 1e-12), top, n_levels)
-    cs = ax.contour(X1, X2, E, levels=levels, cmap=cmap, linewidths=0.8)
+    cs = ax.contour(X1, X2, E, levels=levels, cmap=cmap or style.CMAPS["levels"],
+                    linewidths=style.LINES["contour"]["lw"])
     minima = getattr(landscape, "minima", None)
     if minima is not None:
-        ax.plot(minima[:, 0], minima[:, 1], "*", color="white", mec="black", ms=11, zorder=5)
+        ax.plot(minima[:, 0], minima[:, 1], "*", color=style.COLORS["minimum"], mec=style.COLORS["edge"], ms=11,
+                zorder=5)
     ax.set_xlim(X1.min(), X1.max())
     ax.set_ylim(X2.min(), X2.max())
     ax.set_xlabel("$w_1$")
@@ -44,9 +50,13 @@ def plot_contour(ax, landscape, grid=None, n_levels=18, cmap="viridis"):
     return cs
 
 
-def plot_trajectory(ax, ws, color="C3", label=None, **kw):
-    """An optimizer's path ``ws`` (n+1, 2) as a line with dots, start marked by a square."""
+def plot_trajectory(ax, ws, color=None, label=None, **kw):
+    """An optimizer's path ``ws`` (n+1, 2) as a line with dots, start marked by a square.
+
+    ``color`` defaults to ``style.COLORS["path"]``.
+    """
     ws = np.asarray(ws)
+    color = style.COLORS["path"] if color is None else color
     (line,) = ax.plot(ws[:, 0], ws[:, 1], "-o", color=color, ms=2.5, lw=1.2, label=label, **kw)
     ax.plot(ws[0, 0], ws[0, 1], "s", color=color, ms=6)
     return line
@@ -87,7 +97,7 @@ def plot_network_diagram(layer_sizes, ax=None, labels=None, title=None, max_draw
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"layer_sizes: expected at least two positive sizes, got {list(layer_sizes)!r}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.6 * len(sizes) + 1, 3.2))
+        _, ax = style.subplots(figsize=(1.6 * len(sizes) + 1, 3.2))
     drawn = [min(s, max_drawn) for s in sizes]
     tallest = max(drawn)
     pos = []
@@ -97,17 +107,20 @@ def plot_network_diagram(layer_sizes, ax=None, labels=None, title=None, max_draw
     for i in range(len(pos) - 1):
         for (x0, y0) in pos[i]:
             for (x1, y1) in pos[i + 1]:
-                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.6, zorder=1)
-    colors = ["#9ecae1"] + ["#fdd49e"] * (len(sizes) - 2) + ["#a1d99b"]
+                ax.plot([x0, x1], [y0, y1], color=style.COLORS["neutral"], lw=0.6, zorder=1)
+    colors = [style.COLORS["input"]] + [style.COLORS["hidden"]] * (len(sizes) - 2) + [style.COLORS["output"]]
     for i, layer in enumerate(pos):
         for j, (x, y) in enumerate(layer):
-            ax.scatter([x], [y], s=420, color=colors[i], edgecolors="k", zorder=2)
+            ax.scatter([x], [y], s=420, color=colors[i], edgecolors=style.COLORS["edge"], zorder=2)
             if labels is not None and i < len(labels) and j < len(labels[i]):
-                ax.text(x, y, str(labels[i][j]), ha="center", va="center", fontsize=10, zorder=3)
+                ax.text(x, y, str(labels[i][j]), ha="center", va="center", fontsize=style.FONT["base"],
+                        zorder=3)
         if sizes[i] > drawn[i]:
-            ax.text(i, min(y for _, y in layer) - 0.6, f"⋮ ({sizes[i]})", ha="center", va="top", fontsize=9)
+            ax.text(i, min(y for _, y in layer) - 0.6, f"⋮ ({sizes[i]})", ha="center", va="top",
+                    fontsize=style.FONT["small"])
         name = "input" if i == 0 else ("output" if i == len(sizes) - 1 else f"hidden {i}")
-        ax.text(i, max(y for _, y in layer) + 0.7, f"{name}\n{sizes[i]}", ha="center", va="bottom", fontsize=9)
+        ax.text(i, max(y for _, y in layer) + 0.7, f"{name}\n{sizes[i]}", ha="center", va="bottom",
+                fontsize=style.FONT["small"])
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ymax = max(max(abs(y) for _, y in layer) for layer in pos)
     ax.set_ylim(-ymax - 1.2, ymax + 1.6)
@@ -117,7 +130,7 @@ def plot_network_diagram(layer_sizes, ax=None, labels=None, title=None, max_draw
     return ax
 
 
-def plot_decision_regions(predict, X, y, ax=None, grid=200, pad=0.25, cmap="RdBu_r", alpha=0.3, title=None):
+def plot_decision_regions(predict, X, y, ax=None, grid=200, pad=0.25, cmap=None, alpha=0.3, title=None):
     """Shade the plane by the class ``predict`` assigns and scatter the labelled points.
 
     Parameters
@@ -125,6 +138,7 @@ def plot_decision_regions(predict, X, y, ax=None, grid=200, pad=0.25, cmap="RdBu
     predict : callable(ndarray (M, 2)) -> labels (M,)
     X : (n, 2) points; y : (n,) integer labels
     ax : matplotlib Axes, optional; grid : points per axis; pad : margin as a fraction of the range
+    cmap : colour map of the classes, default ``style.CMAPS["classes"]``
 
     Returns
     -------
@@ -135,17 +149,18 @@ def plot_decision_regions(predict, X, y, ax=None, grid=200, pad=0.25, cmap="RdBu
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X: expected shape (n, 2), got {X.shape}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(4, 4))
+        _, ax = style.subplots(figsize=(4, 4))
     span = X.max(axis=0) - X.min(axis=0)
     lo, hi = X.min(axis=0) - pad * span, X.max(axis=0) + pad * span
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
     labels = np.asarray(predict(np.column_stack([xx.ravel(), yy.ravel()]))).reshape(xx.shape)
     classes = np.unique(y)
+    cmap = style.CMAPS["classes"] if cmap is None else cmap
     ax.contourf(xx, yy, labels, levels=np.arange(labels.min() - 0.5, labels.max() + 1.0), cmap=cmap, alpha=alpha)
     cm = plt.get_cmap(cmap)
     for k, c in enumerate(classes):
         ax.scatter(X[y == c, 0], X[y == c, 1], s=12, color=cm(k / max(1, len(classes) - 1)),
-                   edgecolors="k", linewidths=0.3, label=f"class {c}")
+                   edgecolors=style.COLORS["edge"], linewidths=0.3, label=f"class {c}")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
@@ -189,16 +204,18 @@ def plot_svm_margins(ax, xx, yy, F, X, y, support=None, shade=True, title=None, 
     if shade:
         lim = max(float(np.abs(F).max()), 1e-12)
         ax.contourf(xx, yy, np.clip(F, -2, 2), levels=np.linspace(-2, 2, 21) if lim > 0 else 3,
-                    cmap="RdBu_r", alpha=0.25)
-    ax.contour(xx, yy, F, levels=list(levels), colors="k",
-               linestyles=["--" if lv != 0 else "-" for lv in levels], linewidths=[1.0 if lv else 1.8 for lv in levels])
-    colors = ["C0", "C3"]
+                    cmap=style.CMAPS["proba"], alpha=0.25)
+    roles = ["margin" if lv != 0 else "boundary" for lv in levels]
+    ax.contour(xx, yy, F, levels=list(levels), colors=[style.COLORS[r] for r in roles],
+               linestyles=[style.LINES[r]["ls"] for r in roles], linewidths=[style.LINES[r]["lw"] for r in roles])
     for k, c in enumerate(classes[:2]):
-        ax.scatter(X[y == c, 0], X[y == c, 1], s=14, color=colors[k], edgecolors="k", linewidths=0.3,
+        ax.scatter(X[y == c, 0], X[y == c, 1], s=14, color=style.COLORS[f"class{k}"], edgecolors=style.COLORS["edge"],
+                   linewidths=0.3,
                    label=f"class {c}", zorder=3)
     if support is not None and len(support):
         S = X[np.asarray(support)]
-        ax.scatter(S[:, 0], S[:, 1], s=70, facecolors="none", edgecolors="k", linewidths=1.1,
+        ax.scatter(S[:, 0], S[:, 1], s=70, facecolors="none", edgecolors=style.COLORS["support"],
+                   linewidths=style.LINES["support"]["lw"],
                    label="support vectors", zorder=4)
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
@@ -213,11 +230,12 @@ def plot_margin_losses(ax, z=None):
     against the margin z = y·f(x). Returns ``ax``."""
     z = np.linspace(-3, 3, 601) if z is None else np.asarray(z, dtype=np.float64)
     logistic = np.maximum(-z, 0) + np.log1p(np.exp(-np.abs(z)))
-    ax.plot(z, np.maximum(0.0, 1.0 - z), lw=2, label="hinge  max(0, 1 − z)")
-    ax.plot(z, logistic, lw=2, label="logistic  log(1 + e^(−z))")
-    ax.plot(z, logistic / np.log(2), lw=1.2, ls=":", label="logistic / log 2")
-    ax.plot(z, (z <= 0).astype(float), lw=1.2, color="0.4", label="0–1 loss")
+    hinge, logit = style.series(2)
+    ax.plot(z, np.maximum(0.0, 1.0 - z), lw=2, color=hinge, label="hinge  max(0, 1 − z)")
+    ax.plot(z, logistic, lw=2, color=logit, label="logistic  log(1 + e^(−z))")
+    ax.plot(z, logistic / np.log(2), lw=1.2, ls=style.LINES["reference"]["ls"], color=logit, label="logistic / log 2")
+    ax.plot(z, (z <= 0).astype(float), **style.line("neutral"), label="0–1 loss")
     ax.set_xlabel("margin z = y·f(x)")
     ax.set_ylabel("loss")
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax

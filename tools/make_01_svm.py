@@ -58,14 +58,14 @@ import time
 import numpy as np
 import matplotlib.pyplot as plt
 
-from coursekit import datasets
+from coursekit import datasets, style
 from coursekit.functional import hinge_loss
 from coursekit.plotting import plot_margin_losses, plot_svm_margins, svm_grid
 from coursekit.svm import KernelSVM, LinearSVM, LogisticRegression, kernel_matrix
 from coursekit.widgets.svm import svm_data
 
 np.set_printoptions(precision=4, suppress=True)
-plt.rcParams["figure.dpi"] = 72
+style.use()
 
 
 def show_svm(ax, model, X, y, title=None, n=150):
@@ -105,9 +105,9 @@ print(f"‖β‖ = {np.linalg.norm(beta):.4f}   m = 1/‖β‖ = {hard.margin_:.
 print(f"smallest distance of a point to the separator: {dist.min():.4f}")
 print(f"support vectors: {hard.support_.size}, their yᵢfᵢ =", np.round(ypm[hard.support_] * hard.decision_function(Xs[hard.support_]), 4))
 
-fig, ax = plt.subplots(figsize=(5.2, 4.4))
+fig, ax = style.subplots(figsize=(5.2, 4.4))
 show_svm(ax, hard, Xs, ys, title=f"hard margin: m = 1/‖β‖ = {hard.margin_:.3f}")
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="lower right")
 plt.show()
 """)
 
@@ -152,12 +152,12 @@ y_out = np.append(ys, hard.classes_[1])
 hard_out = KernelSVM(kernel="linear", hard_margin=True, tol=1e-6).fit(X_out, y_out)
 soft_out = KernelSVM(kernel="linear", C=0.1, tol=1e-6).fit(X_out, y_out)
 
-fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.2))
+fig, axes = style.subplots(1, 3, figsize=(13.5, 4.2))
 show_svm(axes[0], hard, Xs, ys, title=f"hard margin, m = {hard.margin_:.3f}")
-show_svm(axes[1], hard_out, X_out, y_out, title=f"+ one outlier: hard margin, m = {hard_out.margin_:.3f}")
-show_svm(axes[2], soft_out, X_out, y_out, title=f"+ one outlier: soft margin C = 0.1, m = {soft_out.margin_:.3f}")
+show_svm(axes[1], hard_out, X_out, y_out, title=f"+ one outlier: hard margin\nm = {hard_out.margin_:.3f}")
+show_svm(axes[2], soft_out, X_out, y_out, title=f"+ one outlier: soft margin\nC = 0.1, m = {soft_out.margin_:.3f}")
 for ax in axes:
-    ax.plot(*X_out[-1], "k*", ms=14)
+    ax.plot(*X_out[-1], "*", color=style.COLORS["support"], ms=14)
 plt.tight_layout()
 plt.show()
 print(f"margin without the outlier {hard.margin_:.3f}, with it (hard) {hard_out.margin_:.3f}, soft {soft_out.margin_:.3f}")
@@ -190,11 +190,11 @@ past = eps > 1e-4  # clearly past the margin (SMO stops at a KKT gap of 1e-6, no
 print("every point with εᵢ > 0 is a support vector:", set(np.flatnonzero(past)) <= set(soft.support_))
 print("and has αᵢ = C:", np.allclose(soft.alpha_[past], 1.0))
 
-fig, ax = plt.subplots(figsize=(5.6, 4.6))
+fig, ax = style.subplots(figsize=(5.6, 4.6))
 show_svm(ax, soft, Xo, yo, title="soft margin, C = 1: slack εᵢ of the points past their margin")
 for i in np.flatnonzero(past):
-    ax.annotate(f"{eps[i]:.2f}", Xo[i], fontsize=7, xytext=(3, 3), textcoords="offset points")
-ax.legend(loc="lower right", fontsize=8)
+    ax.annotate(f"{eps[i]:.2f}", Xo[i], fontsize=style.FONT["small"], xytext=(3, 3), textcoords="offset points")
+ax.legend(loc="lower right")
 plt.show()
 """)
 
@@ -248,7 +248,7 @@ print("   C     margin width 2/‖β‖   support vectors   Σ εᵢ")
 for C, s in zip(Cs, sweep):
     print(f"{C:7.2f}   {s['margin_width']:10.3f}         {s['n_sv']:6d}        {s['slack'].sum():7.2f}")
 
-fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.2))
+fig, axes = style.subplots(1, 3, figsize=(13.5, 4.2))
 for ax, C in zip(axes, [0.01, 1, 100]):
     s = sweep[Cs.index(C)]
     plot_svm_margins(ax, s["xx"], s["yy"], s["F"], s["X"], s["y"], support=s["support"],
@@ -353,11 +353,11 @@ code(r"""
 svm_lin = LinearSVM(C=1.0).fit(Xo, yo)
 logreg = LogisticRegression(C=1.0).fit(Xo, yo)
 
-fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+fig, axes = style.subplots(1, 3, figsize=(14, 4.2))
 plot_margin_losses(axes[0])
 axes[0].set_title("losses of the margin z = y f(x)")
 show_svm(axes[1], svm_lin, Xo, yo, title="hinge: linear SVM, C = 1")
-show_svm(axes[2], logreg, Xo, yo, title="logistic regression, C = 1 (f = ±1 dashed)")
+show_svm(axes[2], logreg, Xo, yo, title="logistic regression, C = 1\n(f = ±1 dashed)")
 plt.tight_layout()
 plt.show()
 
@@ -394,8 +394,8 @@ models = [
     ("moons, poly degree 3", Xm, ym, KernelSVM(kernel="poly", degree=3, gamma=1.0, coef0=1.0, C=1.0)),
     ("circles, poly degree 2", Xc, yc, KernelSVM(kernel="poly", degree=2, gamma=1.0, coef0=1.0, C=1.0)),
 ]
-fig, axes = plt.subplots(1, 4, figsize=(17, 4.2))
-for ax, (name, X_, y_, m) in zip(axes, models):
+fig, axes = style.subplots(2, 2, figsize=(8, 7.5))
+for ax, (name, X_, y_, m) in zip(axes.ravel(), models):
     m.fit(X_, y_)
     show_svm(ax, m, X_, y_, title=f"{name}\n{m.support_.size} SVs, train acc {m.score(X_, y_):.2f}", n=120)
 plt.tight_layout()
@@ -487,7 +487,7 @@ print(f"subgradient descent, 3000 steps: L = {L_best:.4f};  exact optimum (SMO o
 print("β (descent) =", np.round(beta_gd, 3), "  β (exact) =", np.round(exact.coef_[0], 3))
 print(f"relative error in β: {np.linalg.norm(beta_gd - exact.coef_[0]) / np.linalg.norm(exact.coef_[0]):.1e}")
 
-fig, ax = plt.subplots(figsize=(5.5, 3.6))
+fig, ax = style.subplots(figsize=(5.5, 3.6))
 ax.loglog(np.arange(1, len(history) + 1), np.minimum.accumulate(history) - L_star)
 ax.set_xlabel("iteration t")
 ax.set_ylabel("best L so far − L*")

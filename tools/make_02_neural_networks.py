@@ -45,13 +45,13 @@ cells = [
     from coursekit.losses import BCEWithLogitsLoss
     from coursekit.optim import GD
     from coursekit.train import fit
-    from coursekit import datasets
+    from coursekit import datasets, style
     from coursekit.plotting import plot_network_diagram, plot_decision_regions
     from coursekit.widgets.playground import PlaygroundPanel, simulate_playground, draw_playground
     from coursekit.widgets.panel import ERRORS
 
     np.set_printoptions(precision=4, suppress=True)
-    plt.rcParams["figure.dpi"] = 80
+    style.use()
     """),
     md(r"""
     ## 1. A motivating example: linear classifiers as features
@@ -80,9 +80,9 @@ cells = [
     print(f"{len(y)} points, {y.sum()} in class 1, {len(y) - y.sum()} in class 0")
     """),
     code(r"""
-    fig, ax = plt.subplots(figsize=(4.5, 4.5))
-    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=10, c="tab:blue", label="class 0")
-    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=10, c="tab:red", label="class 1")
+    fig, ax = style.subplots(figsize=(4.5, 4.5))
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=10, c=style.COLORS["class0"], label="class 0")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=10, c=style.COLORS["class1"], label="class 1")
     t = np.linspace(-2, 2, 2)
     for j, (w, b) in enumerate(zip(W_H, beta_H)):
         if abs(w[1]) > 1e-12:      # x2 = -(w1 x1 + b) / w2
@@ -91,7 +91,7 @@ cells = [
             ax.axvline(-b / w[0], lw=1.5, label=f"classifier {j + 1}")
     ax.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$",
            title="four linear classifiers cut the plane into regions")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(loc="lower left")
     plt.show()
     """),
     md(r"""
@@ -127,12 +127,12 @@ cells = [
     print(f"training accuracy of the hand-built perceptron: {np.mean(mlp_step.predict(X) == y):.4f}")
     """),
     code(r"""
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+    fig, axes = style.subplots(1, 2, figsize=(9, 4.2))
     plot_decision_regions(mlp_step.predict, X, y, ax=axes[0], title="multilayer perceptron (sign, step)")
     axes[0].set(xlabel="$x_1$", ylabel="$x_2$")
     # The output unit sees only the 4 features: the number of +1 features per region.
     plot_decision_regions(lambda P: hidden.forward(P).sum(axis=1).astype(int), X, y, ax=axes[1],
-                          cmap="viridis", alpha=0.45, title="Σ_j u_j (−4 … 4): regions of the plane")
+                          cmap=style.CMAPS["levels"], alpha=0.45, title="Σ_j u_j (−4 … 4): regions of the plane")
     axes[1].set(xlabel="$x_1$")
     plt.show()
     """),
@@ -196,21 +196,22 @@ cells = [
         "softplus": (F.softplus_forward, F.softplus_backward),
         "GELU": (F.gelu_forward, F.gelu_backward),
     }
-    fig, axes = plt.subplots(1, 6, figsize=(18, 3), sharex=True)
-    axes[0].plot(z, Step()(z), color="k", label="g(z)")
-    axes[0].plot(z[z < 0], 0 * z[z < 0], color="tab:red", label="g′(z)")
-    axes[0].plot(z[z > 0], 0 * z[z > 0], color="tab:red")
-    axes[0].plot([0], [0], "o", mfc="white", color="tab:red")
+    fig, axes = style.subplots(2, 3, figsize=(9, 5.4), sharex=True)
+    axes = axes.ravel()
+    axes[0].plot(z, Step()(z), **style.line("forward"), label="g(z)")
+    axes[0].plot(z[z < 0], 0 * z[z < 0], **style.line("backward"), label="g′(z)")
+    axes[0].plot(z[z > 0], 0 * z[z > 0], **style.line("backward"))
+    axes[0].plot([0], [0], "o", mfc=style.COLORS["minimum"], color=style.COLORS["backward"])
     axes[0].set_title("step (g′ undefined at 0)")
     for ax, (name, (fwd, bwd)) in zip(axes[1:], acts.items()):
-        ax.plot(z, fwd(z), color="k", label="g(z)")
-        ax.plot(z, bwd(ones, z), color="tab:red", label="g′(z) = backward(1, z)")
+        ax.plot(z, fwd(z), **style.line("forward"), label="g(z)")
+        ax.plot(z, bwd(ones, z), **style.line("backward"), label="g′(z) = backward(1, z)")
         ax.set_title(name)
     for ax in axes:
-        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axhline(0, **style.line("axis"))
         ax.set_xlabel("z")
-    axes[0].legend(fontsize=8, loc="upper left")
-    axes[1].legend(fontsize=8, loc="upper left")
+    axes[0].legend(loc="upper left")
+    axes[1].legend(loc="upper left")
     fig.tight_layout()
     plt.show()
     """),
@@ -257,7 +258,7 @@ cells = [
     print(f"training accuracy of the trained sigmoid network: {np.mean(smooth.predict(X) == y):.4f}")
     """),
     code(r"""
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4))
+    fig, axes = style.subplots(1, 2, figsize=(9.5, 4))
     axes[0].plot(history.train_loss)
     axes[0].set(xlabel="gradient step", ylabel="mean cross-entropy", yscale="log", title="training loss")
     plot_decision_regions(smooth.predict, X, y, ax=axes[1], title="sigmoid network, 4 hidden units")
@@ -279,12 +280,12 @@ cells = [
     U_step = Sequential(Linear.from_weights(W_H, beta_H), Sign()).forward(P)
     smooth.forward(P)
     U_sig = smooth[1].forward(smooth[0].forward(P))        # hidden layer only: sigma(W_H x + beta_H)
-    fig, axes = plt.subplots(2, 4, figsize=(13, 6.2))
+    fig, axes = style.subplots(2, 4, figsize=(13, 6.2))
     for j in range(4):
         for row, (U, name) in enumerate([(U_step, "sign unit"), (U_sig, "sigmoid unit")]):
             ax = axes[row, j]
-            im = ax.contourf(G1, G2, U[:, j].reshape(G1.shape), levels=20, cmap="PuOr_r")
-            ax.scatter(X[y == 1, 0], X[y == 1, 1], s=3, c="k")
+            im = ax.contourf(G1, G2, U[:, j].reshape(G1.shape), levels=20, cmap=style.CMAPS["signed"])
+            ax.scatter(X[y == 1, 0], X[y == 1, 1], s=3, c=style.COLORS["class1"])
             ax.set_title(f"{name} {j + 1}")
             ax.set_xticks([]); ax.set_yticks([])
         fig.colorbar(im, ax=axes[1, j], fraction=0.046)
@@ -338,14 +339,14 @@ cells = [
           f"{np.mean(union.predict(Q) == (in1 | in2)):.4f}")
     A, B = np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200))
     grid_pts = np.column_stack([A.ravel(), B.ravel()])
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+    fig, axes = style.subplots(1, 3, figsize=(12, 4))
     for ax, (net, title) in zip(axes, [(one_halfspace, "1 neuron: a half-space"),
                                         (intersection, "2 layers: an intersection"),
                                         (union, "3 layers: a union of intersections")]):
         ax.contourf(A, B, net.predict(grid_pts).reshape(A.shape), levels=[-0.5, 0.5, 1.5],
-                    colors=["white", "tab:orange"], alpha=0.7)
+                    colors=[style.COLORS["minimum"], style.COLORS["class1"]], alpha=0.7)
         for tri in (tri1, tri2):
-            ax.fill(*tri.T, fill=False, ls="--", lw=1, color="k")
+            ax.fill(*tri.T, fill=False, **style.line("margin"))
         ax.set(title=title, aspect="equal", xlabel="$x_1$")
     plt.show()
     """),
@@ -366,7 +367,7 @@ cells = [
         "union of two triangles": ([2, 6, 2, 1], None),
         "digits classifier (lecture 05)": ([64, 32, 32, 10], None),
     }
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
+    fig, axes = style.subplots(1, 4, figsize=(16, 3.6))
     for ax, (title, (sizes, labels)) in zip(axes, archs.items()):
         plot_network_diagram(sizes, ax=ax, labels=labels, title=title)
     plt.show()
@@ -415,7 +416,7 @@ cells = [
         fit(net, BCEWithLogitsLoss(), Xx, yx, GD(lr=0.5), epochs=500, batch_size=len(Xx), seed=0, progress=False)
         results[name] = net
         print(f"{name:24s} training accuracy on XOR: {np.mean(net.predict(Xx) == yx):.3f}")
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    fig, axes = style.subplots(1, 2, figsize=(9, 4))
     for ax, (name, net) in zip(axes, results.items()):
         plot_decision_regions(net.predict, Xx, yx, ax=ax, title=f"2-8-1 network, {name}")
     plt.show()

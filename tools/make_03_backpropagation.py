@@ -39,7 +39,7 @@ cells = [
     import numpy as np
     import matplotlib.pyplot as plt
 
-    from coursekit import functional as F
+    from coursekit import functional as F, style
     from coursekit.gradcheck import (numerical_grad, numerical_jacobian, numerical_vjp, check_vjp,
                                      max_rel_error, find_kinks, step_size, EPS)
     from coursekit.layers import Sequential, Linear, Sigmoid, Tanh, ReLU
@@ -48,7 +48,7 @@ cells = [
     from coursekit.widgets.panel import ERRORS
 
     np.set_printoptions(precision=6, suppress=True)
-    plt.rcParams["figure.dpi"] = 80
+    style.use()
     """),
     md(r"""
     ## 0. What we need: the gradient of a sum
@@ -344,12 +344,12 @@ cells = [
     """),
     code(r"""
     zz = np.linspace(-1.5, 1.5, 301)
-    fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    ax.plot(zz, F.relu_forward(zz), color="k", lw=2, label="ReLU")
+    fig, ax = style.subplots(figsize=(4.5, 3.2))
+    ax.plot(zz, F.relu_forward(zz), **style.line("function"), label="ReLU")
     for gslope in (0.0, 0.3, 0.7, 1.0):
-        ax.plot(zz, gslope * zz, lw=1, ls="--", label=f"subgradient {gslope}")
+        ax.plot(zz, gslope * zz, lw=1, ls=style.LINES["margin"]["ls"], label=f"subgradient {gslope}")
     ax.set(ylim=(-0.6, 1.5), xlabel="z", title="subgradients of max(0, z) at 0")
-    ax.legend(fontsize=8)
+    ax.legend()
     plt.show()
 
     z0 = np.array([0.0])
@@ -506,16 +506,16 @@ cells = [
     code(r"""
     hs = np.logspace(-15, 0, 121)
     err_fwd, err_cen = fd_errors(1.3, hs)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = style.subplots(figsize=(6, 4))
     ax.loglog(hs, np.maximum(err_fwd, 1e-17), label="forward difference")
     ax.loglog(hs, np.maximum(err_cen, 1e-17), label="central difference")
-    ax.loglog(hs, 1e-16 / hs, "k:", lw=1, label="round-off ∝ ε/h")
-    ax.loglog(hs, hs ** 2, "k--", lw=1, label="truncation ∝ h²")
-    ax.axvline(EPS ** (1 / 3), color="tab:orange", lw=1)
-    ax.axvline(EPS ** 0.5, color="tab:blue", lw=1)
+    ax.loglog(hs, 1e-16 / hs, **style.line("reference"), label="round-off ∝ ε/h")
+    ax.loglog(hs, hs ** 2, **style.line("bound"), label="truncation ∝ h²")
+    ax.axvline(EPS ** (1 / 3), color=style.COLORS["fd_central"], lw=1)
+    ax.axvline(EPS ** 0.5, color=style.COLORS["fd_forward"], lw=1)
     ax.set(ylim=(1e-17, 10), xlabel="step h", ylabel="relative error of df/dx",
            title="finite differences of f = x³·x² at x = 1.3")
-    ax.legend(fontsize=8)
+    ax.legend()
     plt.show()
     best_fwd, best_cen = hs[np.argmin(err_fwd)], hs[np.argmin(err_cen)]
     print(f"best h: forward ~ 1e{np.log10(best_fwd):.0f} (eps^(1/2) = {EPS ** 0.5:.1e}), "
@@ -610,14 +610,14 @@ cells = [
     t_fd = np.array([r[3] if np.isfinite(r[3]) else r[4] for r in rows])
     slope_bp = np.polyfit(np.log(Ps), np.log(t_bp), 1)[0]      # least-squares line in log-log
     slope_fd = np.polyfit(np.log(Ps), np.log(t_fd), 1)[0]
-    fig, ax = plt.subplots(figsize=(6, 4.2))
+    fig, ax = style.subplots(figsize=(6, 4.2))
     ax.loglog(Ps, t_bp, "o-", label=f"backprop (fitted slope {slope_bp:.1f})")
     ax.loglog(Ps, t_fd, "s-", label=f"finite differences (fitted slope {slope_fd:.1f})")
-    ax.loglog(Ps, t_bp[-1] * Ps / Ps[-1], "k:", lw=1, label="∝ P")
-    ax.loglog(Ps, t_fd[-1] * (Ps / Ps[-1]) ** 2, "k--", lw=1, label="∝ P²")
+    ax.loglog(Ps, t_bp[-1] * Ps / Ps[-1], **style.line("reference"), label="∝ P")
+    ax.loglog(Ps, t_fd[-1] * (Ps / Ps[-1]) ** 2, **style.line("bound"), label="∝ P²")
     ax.set(xlabel="number of parameters P", ylabel="seconds per full gradient",
            title=f"cost of the gradient (batch of {n_batch})")
-    ax.legend(fontsize=8)
+    ax.legend()
     plt.show()
     print(f"fitted log-log slopes over all widths: backprop {slope_bp:.1f}, finite differences {slope_fd:.1f}")
     print(f"at P = {int(Ps[-1])}: finite differences take {t_fd[-1] / t_bp[-1]:.0f}x longer than backprop")

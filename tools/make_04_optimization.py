@@ -50,7 +50,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from coursekit import landscapes as L
-from coursekit import optim
+from coursekit import optim, style
 from coursekit.plotting import plot_contour, plot_trajectory, plot_loss_curve, landscape_grid
 
 np.set_printoptions(precision=4, suppress=True)
@@ -59,7 +59,7 @@ np.set_printoptions(precision=4, suppress=True)
 def fmt(w, digits=4):
     # round for printing; + 0.0 turns −0.0 into 0.0 so the stored outputs are stable
     return np.round(np.asarray(w, dtype=float), digits) + 0.0
-plt.rcParams["figure.dpi"] = 80
+style.use()
 """)
 
 # ----------------------------------------------------------------------------- 1. ODE
@@ -79,17 +79,17 @@ code(r"""
 a, b = 1.0, 4.0
 f = L.Quadratic.axis_aligned([2 * a, 2 * b])     # ½wᵀAw with A = diag(2a, 2b) is a x₁² + b x₂²
 x0 = np.array([1.0, 1.0])
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+fig, axes = style.subplots(1, 2, figsize=(10, 3.6))
 for ax, eta in zip(axes, [0.02, 0.2]):
     t = np.arange(0, 21)
     ode = x0[None, :] * np.exp(-2 * eta * np.array([a, b])[None, :] * t[:, None])
     gd = L.run(optim.GD(lr=eta), f, w0=x0, n_steps=20).ws
-    for i, c in enumerate(["C0", "C1"]):
+    for i, c in enumerate(style.series(2)):
         ax.plot(t, ode[:, i], color=c, label=f"ODE x{i+1}(t)")
         ax.plot(t, gd[:, i], "o", color=c, ms=4, label=f"GD x{i+1}⁽ᵗ⁾")
     ax.set_title(f"η = {eta}: max |GD − ODE| = {np.abs(gd - ode).max():.3f}")
     ax.set_xlabel("t (steps)")
-    ax.legend(fontsize=8)
+    ax.legend()
 plt.show()
 for eta in [0.002, 0.02, 0.2]:
     gd = L.run(optim.GD(lr=eta), f, w0=x0, n_steps=20).ws
@@ -123,17 +123,17 @@ code(r"""
 q1 = L.Quadratic.one_d(a=2.0, b=-1.0, c=0.5)      # w* = 0.5, η_opt = 0.5
 eta_opt = 1 / 2.0
 print("w* =", q1.w_star[0], " η_opt =", eta_opt)
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = style.subplots(1, 2, figsize=(11, 3.8))
 ws_grid = np.linspace(-1.5, 2.5, 200)
-axes[0].plot(ws_grid, [q1.value([w]) for w in ws_grid], color="0.6")
-for factor, c in [(0.5, "C0"), (1.0, "C2"), (1.5, "C1"), (2.1, "C3")]:
+axes[0].plot(ws_grid, [q1.value([w]) for w in ws_grid], color=style.COLORS["neutral"])
+for factor, c in zip([0.5, 1.0, 1.5, 2.1], style.series(4)):
     t = L.run(optim.GD(lr=factor * eta_opt), q1, w0=[2.0], n_steps=8)
     w = t.ws[:, 0]
     axes[0].plot(w[:5], t.losses[:5], "o-", color=c, ms=4, lw=0.8, label=f"η = {factor} η_opt")
     axes[1].plot(w - q1.w_star[0], "o-", color=c, ms=4, label=f"η = {factor} η_opt")
     print(f"η = {factor:>3} η_opt: w − w* = {fmt(w - q1.w_star[0])[:6]} …")
-axes[0].set_ylim(-0.5, 6); axes[0].set_xlabel("w"); axes[0].set_ylabel("E(w)"); axes[0].legend(fontsize=8)
-axes[1].axhline(0, color="0.5", lw=0.8); axes[1].set_ylim(-4, 4)
+axes[0].set_ylim(-0.5, 6); axes[0].set_xlabel("w"); axes[0].set_ylabel("E(w)"); axes[0].legend()
+axes[1].axhline(0, **style.line("axis")); axes[1].set_ylim(-4, 4)
 axes[1].set_xlabel("iteration k"); axes[1].set_ylabel("w⁽ᵏ⁾ − w*")
 plt.show()
 """)
@@ -168,15 +168,18 @@ code(r"""
 qa = L.Quadratic.axis_aligned([1.0, 3.0], b=[0.0, 0.0], start=[-2.0, 1.5], box=((-2.5, 2.5), (-2.0, 2.0)))
 eta2 = 1 / 3
 factors = [2.1, 2.0, 1.5, 1.0, 0.75]
-fig, axes = plt.subplots(1, 5, figsize=(15, 3.2), sharey=True)
+fig, axes = style.subplots(1, 5, figsize=(15, 3.2), sharey=True)
 grid = landscape_grid(qa)
 for ax, fct in zip(axes, factors):
     plot_contour(ax, qa, grid=grid, n_levels=10)
     t = L.run(optim.GD(lr=fct * eta2), qa, n_steps=12)
     plot_trajectory(ax, t.ws[np.isfinite(t.losses)])
-    ax.set_title(f"η = {fct} η₂,opt", fontsize=10)
+    ax.set_title(f"η = {fct} η₂,opt")
     print(f"η = {fct:4} η₂,opt = {fct * eta2:.3f}: |w⁽¹²⁾ − w*| = {np.linalg.norm(t.ws[-1]):.3g}"
           + ("  (diverged)" if t.diverged or np.linalg.norm(t.ws[-1]) > 10 else ""))
+for ax in axes[1:]:
+    ax.set_ylabel("")  # shared w₂ axis: one label
+fig.tight_layout()
 plt.show()
 """)
 
@@ -239,15 +242,15 @@ t_newton = L.run(optim.Newton(lr=1.0), q, w0=w0, n_steps=1)
 print("one GD step (η = 1) in ŵ, mapped back:", (Sinv @ t_hat.ws[1]).round(6))
 print("one normalized step w − A⁻¹∇E          :", t_newton.ws[1].round(6), "  w* =", q.w_star.round(6))
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+fig, axes = style.subplots(1, 2, figsize=(10, 4))
 plot_contour(axes[0], q)
 plot_trajectory(axes[0], L.run(optim.GD(lr=0.9 * q.eta_max), q, w0=w0, n_steps=30).ws, label="GD, η = 0.9·2/λ_max")
-plot_trajectory(axes[0], t_newton.ws, color="C1", label="normalized step")
-axes[0].legend(fontsize=8); axes[0].set_title("w coordinates (κ = 10)")
+plot_trajectory(axes[0], t_newton.ws, color=style.COLORS["Newton"], label="normalized step")
+axes[0].legend(); axes[0].set_title("w coordinates (κ = 10)")
 box = ((S @ w0)[0] - 5, (S @ w0)[0] + 5), ((S @ w0)[1] - 5, (S @ w0)[1] + 5)
 lo = qhat.w_star - 6; hi = qhat.w_star + 6
 plot_contour(axes[1], qhat, grid=landscape_grid(qhat, box=((lo[0], hi[0]), (lo[1], hi[1]))))
-plot_trajectory(axes[1], t_hat.ws, color="C1")
+plot_trajectory(axes[1], t_hat.ws, color=style.COLORS["Newton"])
 axes[1].set_aspect("equal"); axes[1].set_title("ŵ = A^(1/2) w: circles, η = 1 solves it")
 plt.show()
 """)
@@ -308,10 +311,10 @@ k = np.arange(1, 1001)
 print("quadratic: R at k = 10, 50, 100:", (quad[[11, 51, 101]] / quad[[10, 50, 100]]).round(6), "= (1 − 2η)² =", (1 - 2 * eta) ** 2)
 print("w⁴       : R at k = 10, 100, 1000:", (quart[[11, 101, 1000]] / quart[[10, 100, 999]]).round(6), "→ 1 (sublinear)")
 print("w⁴ stays under the bound ‖w0 − w*‖²/(2ηk):", bool(np.all(quart[1:] <= 1 / (2 * eta * k))))
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
+fig, ax = style.subplots(figsize=(6.5, 3.6))
 ax.loglog(k, quad[1:], label="½·2w² (quadratic): linear")
 ax.loglog(k, quart[1:], label="w⁴: sublinear")
-ax.loglog(k, 1 / (2 * eta * k), "k--", lw=1, label="bound 1/(2ηk)")
+ax.loglog(k, 1 / (2 * eta * k), **style.line("bound"), label="bound 1/(2ηk)")
 ax.set_ylim(1e-12, 10); ax.set_xlabel("k"); ax.set_ylabel("f(w⁽ᵏ⁾) − f*"); ax.legend()
 plt.show()
 """)
@@ -338,16 +341,16 @@ q1 = L.Quadratic.one_d(2.0)                       # η_opt = 0.5
 eta0 = 1.5
 scheds = {"fixed η₀": None, "η₀/(k+1)": optim.LinearDecay(eta0), "η₀/(k+1)²": optim.QuadraticDecay(eta0),
           "η₀e^(−0.3k)": optim.ExponentialDecay(eta0, beta=0.3)}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+fig, axes = style.subplots(1, 2, figsize=(11, 3.6))
 for name, s in scheds.items():
     t = L.run(optim.GD(lr=eta0), q1, w0=[1.0], n_steps=30, schedule=s)
     lrs = [eta0] * 30 if s is None else [s(k) for k in range(30)]
     axes[0].semilogy(lrs, label=name)
     axes[1].semilogy(np.abs(t.ws[:, 0]) + 1e-300, label=name)
     print(f"{name:12}: |w⁽³⁰⁾ − w*| = {abs(t.ws[-1, 0]):.3e}" + ("  (diverged)" if t.diverged else ""))
-axes[0].axhline(2 * 0.5, color="k", lw=0.8, ls="--"); axes[0].set_title("η_k (dashed: 2η_opt)")
+axes[0].axhline(2 * 0.5, **style.line("bound")); axes[0].set_title("η_k (dashed: 2η_opt)")
 axes[1].set_ylim(1e-17, 1e10); axes[1].set_title("|w⁽ᵏ⁾ − w*|")
-for ax in axes: ax.set_xlabel("k"); ax.legend(fontsize=8)
+for ax in axes: ax.set_xlabel("k"); ax.legend()
 plt.show()
 """)
 
@@ -393,7 +396,7 @@ h_decay, lr_end = sgd(True)
 print(f"excess training MSE after 40 epochs: fixed η {h_fixed[-1]:.2e}, step decay on plateau {h_decay[-1]:.2e} (final η = {lr_end:.0e})")
 print(f"at the least-squares solution the full gradient is ~0, each example's gradient is not: "
       f"mean |per-example gradient| = {np.mean(np.abs(2 * X * (X @ w_ls - y)[:, None])):.2f}")
-fig, ax = plt.subplots(figsize=(6.5, 3.4))
+fig, ax = style.subplots(figsize=(6.5, 3.4))
 ax.semilogy(h_fixed, label="fixed η = 0.05"); ax.semilogy(h_decay, label="η ← 0.1η on plateau")
 ax.set_xlabel("epoch"); ax.set_ylabel("MSE − least-squares MSE"); ax.legend()
 plt.show()
@@ -445,14 +448,14 @@ runs = {
     "Rprop Δ₀ = 0.1": L.run(optim.Rprop(lr=0.1), valley, n_steps=300),
     "Quickprop η = 0.01": L.run(optim.Quickprop(lr=0.01), valley, n_steps=300),
 }
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = style.subplots(1, 2, figsize=(11, 3.8))
 plot_contour(axes[0], valley)
-for (name, t), c in zip(runs.items(), ["C3", "C0", "C1"]):
+for (name, t), c in zip(runs.items(), [style.COLORS["GD"], style.COLORS["Rprop"], style.COLORS["Quickprop"]]):
     plot_trajectory(axes[0], t.ws[:60], color=c, label=name)
     plot_loss_curve(axes[1], t.losses, 0.0, label=name, color=c)
     below = np.flatnonzero(t.losses < 1e-8)
     print(f"{name:20}: E < 1e-8 after {below[0] if below.size else '>300'} steps")
-axes[0].legend(fontsize=8); axes[1].legend(fontsize=8); axes[1].set_ylim(1e-16, 1e3)
+axes[0].legend(); axes[1].legend(); axes[1].set_ylim(1e-16, 1e3)
 plt.show()
 """)
 
@@ -506,21 +509,21 @@ valley = L.narrow_valley(50.0)
 eta = 0.01
 runs = {"GD": optim.GD(lr=eta), "momentum β = 0.9": optim.Momentum(lr=eta, beta=0.9),
         "Nesterov β = 0.9": optim.Nesterov(lr=eta, beta=0.9)}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = style.subplots(1, 2, figsize=(11, 3.8))
 plot_contour(axes[0], valley)
-for (name, opt), c in zip(runs.items(), ["C3", "C0", "C2"]):
+for (name, opt), c in zip(runs.items(), [style.COLORS["GD"], style.COLORS["momentum"], style.COLORS["Nesterov"]]):
     t = L.run(opt, valley, n_steps=150)
     plot_trajectory(axes[0], t.ws[:80], color=c, label=name)
     plot_loss_curve(axes[1], t.losses, 0.0, label=name, color=c)
     print(f"{name:18}: E after 50 / 150 steps = {t.losses[50]:.2e} / {t.losses[150]:.2e}")
-axes[0].legend(fontsize=8); axes[1].legend(fontsize=8)
+axes[0].legend(); axes[1].legend()
 axes[0].set_title("narrow valley (κ = 50), η = 0.01")
 plt.show()
 """)
 
 md(r"""
 With the same η and β, Nesterov's look-ahead damps the overshoot across the valley that plain
-momentum shows (the zig-zag of the blue path), and converges faster ("example from Hinton").
+momentum shows (the zig-zag of the momentum path), and converges faster ("example from Hinton").
 
 Seed 002's **more interesting landscape** f(x) = (x₁² − 1)² + (x₁²x₂ − x₁ − 1)² has two minima,
 (1, 2) and (−1, 0), at the bottom of curved narrow valleys — its motivation for momentum. Its
@@ -537,15 +540,15 @@ h = 1e-6
 fd = np.array([(il.value(x + h * e) - il.value(x - h * e)) / (2 * h) for e in np.eye(2)])
 print("seed's gradient:", seed_grad.round(6), " central differences:", fd.round(6), " equal:", np.allclose(seed_grad, fd))
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = style.subplots(1, 2, figsize=(11, 4))
 plot_contour(axes[0], il)
 for (name, opt), c in zip({"GD η = 0.01": optim.GD(lr=0.01), "momentum η = 0.01, β = 0.9": optim.Momentum(lr=0.01, beta=0.9),
-                           "Nesterov η = 0.01, β = 0.9": optim.Nesterov(lr=0.01, beta=0.9)}.items(), ["C3", "C0", "C2"]):
+                           "Nesterov η = 0.01, β = 0.9": optim.Nesterov(lr=0.01, beta=0.9)}.items(), [style.COLORS["GD"], style.COLORS["momentum"], style.COLORS["Nesterov"]]):
     t = L.run(opt, il, n_steps=300)
     plot_trajectory(axes[0], t.ws, color=c, label=name)
     plot_loss_curve(axes[1], t.losses, 0.0, label=name, color=c)
     print(f"{name:28}: w⁽³⁰⁰⁾ = {fmt(t.ws[-1])}, f = {t.losses[-1]:.2e}")
-axes[0].legend(fontsize=8, loc="upper right"); axes[1].legend(fontsize=8)
+axes[0].legend(loc="upper right"); axes[1].legend()
 plt.show()
 """)
 
@@ -568,16 +571,16 @@ On an axis-aligned valley (κ = 100) the division equalizes the directions; on R
 code(r"""
 qa = L.Quadratic.axis_aligned([100.0, 1.0], start=[1.0, 1.0], box=((-1.3, 1.3), (-1.3, 1.3)))
 ros = L.Rosenbrock()
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = style.subplots(1, 2, figsize=(11, 4))
 for ax, ls, lr, n in [(axes[0], qa, 0.05, 100), (axes[1], ros, 0.02, 1500)]:
     plot_contour(ax, ls)
     for (name, opt), c in zip({"GD": optim.GD(lr=min(lr, 0.9 * 2 / 100 if ls is qa else 1e-3)),
                                "AdaGrad": optim.AdaGrad(lr=lr * 10), "RMSprop": optim.RMSprop(lr=lr),
-                               "Adam": optim.Adam(lr=lr)}.items(), ["C3", "C0", "C1", "C2"]):
+                               "Adam": optim.Adam(lr=lr)}.items(), [style.COLORS[k] for k in ("GD", "AdaGrad", "RMSprop", "Adam")]):
         t = L.run(opt, ls, n_steps=n)
         plot_trajectory(ax, t.ws, color=c, label=name)
         print(f"{ls.name:24} {name:8}: E − E_min after {n} steps = {t.losses[-1] - ls.min_value:.3e}")
-    ax.legend(fontsize=8)
+    ax.legend()
 plt.show()
 """)
 
@@ -587,8 +590,8 @@ md(r"""
 
 Move the **learning rate** (log scale) and **momentum** sliders, pick a **method** and a
 **landscape**. Left: contours with the trajectory (200 steps); middle: E − E_min per iteration;
-right (on quadratics): the (η, β) plane — heavy-ball momentum converges in the green region
-η < 2(1 + β)/λ_max, the gold star is Goh's optimum (α*, β*), the red dot your setting.
+right (on quadratics): the (η, β) plane — heavy-ball momentum converges in the shaded region
+η < 2(1 + β)/λ_max, the star is Goh's optimum (α*, β*), the dot your setting.
 
 Things to try: GD on the narrow valley just below and just above 2/λ_max = 0.04; momentum at
 the star; Nesterov vs momentum at β = 0.9; Newton on every landscape (η = 1); Rprop on

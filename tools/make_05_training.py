@@ -54,14 +54,14 @@ code(r"""
 import numpy as np
 import matplotlib.pyplot as plt
 
-from coursekit import datasets, losses, optim
+from coursekit import datasets, losses, optim, style
 from coursekit.layers import Sequential, Linear, Sigmoid, Tanh, ReLU
 from coursekit.train import fit
 from coursekit.widgets import sgd
 from coursekit.widgets.panel import ERRORS
 
 np.set_printoptions(precision=4, suppress=True)
-plt.rcParams["figure.dpi"] = 80
+style.use()
 """)
 
 # ----------------------------------------------------------------------------- 1. SGD
@@ -128,7 +128,7 @@ pred = np.array([np.trace(Sigma) / b * (n - b) / (n - 1) for b in sizes])
 for b, e, p in zip(sizes, emp, pred):
     print(f"|S| = {b:5d}:  measured variance {e:9.3f}   predicted {p:9.3f}   ratio {e / p:.2f}")
 
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = style.subplots(figsize=(5, 3.5))
 ax.loglog(sizes, emp, "o", label="measured (1000 draws)")
 ax.loglog(sizes, pred, "-", label="tr Σ / |S|")
 ax.set_xlabel("batch size |S|")
@@ -187,7 +187,7 @@ learning rate beyond the stability limit:
 """)
 
 code(r"""
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = style.subplots(figsize=(6, 3.5))
 for b in [1, 16, 256, 4096]:
     run = sgd.simulate_sgd(batch_size=b, lr=0.05, n_steps=200, seed=0)
     gap = run["losses"] - run["loss_star"]
@@ -284,9 +284,9 @@ code(r"""
 Xtr, Xte, ytr, yte = datasets.digits(seed=0)
 print(f"train {Xtr.shape}, test {Xte.shape}, classes {np.unique(ytr)}")
 
-fig, axes = plt.subplots(1, 10, figsize=(10, 1.3))
+fig, axes = style.subplots(1, 10, figsize=(10, 1.3))
 for k, ax in enumerate(axes):
-    ax.imshow(Xtr[np.flatnonzero(ytr == k)[0]].reshape(8, 8), cmap="gray_r")
+    ax.imshow(Xtr[np.flatnonzero(ytr == k)[0]].reshape(8, 8), cmap=style.CMAPS["digits"])
     ax.set_title(str(k))
     ax.axis("off")
 plt.show()
@@ -328,7 +328,7 @@ pred10 = net10.predict(Xte)
 acc10 = np.mean(pred10 == yte)
 print(f"10 classes: train accuracy {np.mean(net10.predict(Xtr) == ytr):.3f}, test accuracy {acc10:.3f}")
 
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax0, ax1) = style.subplots(1, 2, figsize=(11, 4))
 ax0.plot(hist2.train_loss, label="2 vs not 2 (BCE)")
 ax0.plot(hist10.train_loss, label="10 classes (CE): train")
 ax0.plot(hist10.val_loss, "--", label="10 classes (CE): test")
@@ -339,12 +339,12 @@ ax0.legend()
 ax0.set_title("loss curves")
 cm = np.zeros((10, 10), dtype=int)
 np.add.at(cm, (yte, pred10), 1)
-im = ax1.imshow(cm, cmap="Blues")
+im = ax1.imshow(cm, cmap=style.CMAPS["counts"])
 for i in range(10):
     for j in range(10):
         if cm[i, j]:
-            ax1.text(j, i, cm[i, j], ha="center", va="center", fontsize=8,
-                     color="white" if cm[i, j] > cm.max() / 2 else "black")
+            ax1.text(j, i, cm[i, j], ha="center", va="center", fontsize=style.FONT["small"],
+                     color=style.COLORS["minimum" if cm[i, j] > cm.max() / 2 else "text"])
 ax1.set_xticks(range(10))
 ax1.set_yticks(range(10))
 ax1.set_xlabel("predicted")
@@ -430,7 +430,7 @@ def activation_stds(act, init_name, depth=10, width=100, seed=0):
         stds.append(h.std())
     return np.array(stds)
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, axes = style.subplots(1, 2, figsize=(11, 3.5))
 for ax, act in zip(axes, [Tanh, ReLU]):
     for name in ["uniform", "xavier", "he"]:
         s = activation_stds(act, name)
@@ -462,7 +462,7 @@ def deep_net(init_name, seed=0, depth=6, width=32):
 
 mu, sd = Xtr.mean(axis=0), Xtr.std(axis=0) + 1e-8
 Xtr_s, Xte_s = (Xtr - mu) / sd, (Xte - mu) / sd
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = style.subplots(figsize=(6, 3.5))
 for name in ["uniform", "xavier", "he"]:
     net = deep_net(name)
     h = fit(net, losses.SoftmaxCrossEntropyLoss(), Xtr_s, ytr, optim.GD(lr=0.05), epochs=8, batch_size=32,
@@ -495,7 +495,7 @@ schedules = {
     "η₀/(k+1)²": optim.QuadraticDecay(eta0),
     "η₀ e^(−0.01k)": optim.ExponentialDecay(eta0, beta=0.01),
 }
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, (ax0, ax1) = style.subplots(1, 2, figsize=(11, 3.5))
 for name, sch in schedules.items():
     run = sgd.simulate_sgd(batch_size=4, lr=eta0, n_steps=500, seed=0, schedule=sch)
     gap = run["losses"] - run["loss_star"]
@@ -526,7 +526,7 @@ before every minibatch step. A large constant η = 0.5 against η₀e^(−0.005k
 """)
 
 code(r"""
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, (ax0, ax1) = style.subplots(1, 2, figsize=(11, 3.5))
 for name, sch in [("constant η = 0.5", None), ("η₀ e^(−0.005k), η₀ = 0.5", optim.ExponentialDecay(0.5, beta=0.005))]:
     net = Sequential(Linear(64, 64, init="he", rng=0), ReLU(), Linear(64, 10, rng=1))
     h = fit(net, losses.SoftmaxCrossEntropyLoss(), Xtr, ytr, optim.GD(lr=0.5), epochs=10, batch_size=32,
@@ -629,21 +629,21 @@ print(f"spoiler: z₄ = {z4:.1f}, σ(z₄) = {1 / (1 + np.exp(-z4)):.1e}, σ'(z�
 """)
 
 code(r"""
-fig, ax = plt.subplots(figsize=(5, 5))
-for lab, m, c in [(1, "o", "C0"), (-1, "s", "C3")]:
+fig, ax = style.subplots(figsize=(5, 5))
+for lab, m, c in [(1, "o", style.COLORS["class1"]), (-1, "s", style.COLORS["class0"])]:
     sel = y4 == lab
     ax.scatter(X4[sel, 0], X4[sel, 1], marker=m, s=80, c=c, label=f"class {lab:+d}", zorder=3)
 xs = np.linspace(-2, 2, 2)
-ax.plot(xs, -(w_b[0] * xs + b_b) / w_b[1], "C1-", label="backprop (logistic + L2)")
+ax.plot(xs, -(w_b[0] * xs + b_b) / w_b[1], **style.line("classifier"), label="backprop (logistic + L2)")
 if abs(w_p[1]) > 1e-12:
-    ax.plot(xs, -(w_p[0] * xs + b_p) / w_p[1], "k--", label="perceptron")
+    ax.plot(xs, -(w_p[0] * xs + b_p) / w_p[1], **style.line("bound"), label="perceptron")
 else:
-    ax.axvline(-b_p / w_p[0], color="k", ls="--", label="perceptron")
+    ax.axvline(-b_p / w_p[0], **style.line("bound"), label="perceptron")
 ax.set_xlim(-2, 2)
 ax.set_ylim(-t - 1, 2)
 ax.set_xlabel("x")
 ax.set_ylabel("y'")
-ax.legend(loc="center right", fontsize=8)
+ax.legend(loc="center right")
 ax.set_title(f"spoiler at (0, −{t:g})")
 plt.show()
 """)
@@ -702,15 +702,15 @@ def boundary_runs(n_points, depth, n_seeds=5):
     disagree = np.mean(preds.min(axis=0) != preds.max(axis=0))
     return X, yy, preds, disagree
 
-fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True, sharey=True)
+fig, axes = style.subplots(2, 2, figsize=(10, 7), sharex=True, sharey=True)
 for row, n_points in enumerate([100, 400]):
     for col, depth in enumerate([1, 3]):
         X, yy, preds, dis = boundary_runs(n_points, depth)
         ax = axes[row, col]
         for p in preds:
-            ax.contour(g0, g1, p.reshape(g0.shape), levels=[0.5], colors="k", linewidths=0.8, alpha=0.7)
-        ax.scatter(X[:, 0], X[:, 1], c=yy, cmap="coolwarm", s=8)
-        ax.set_title(f"n = {n_points}, {depth} hidden layer(s): disagreement {dis:.2f}", fontsize=10)
+            ax.contour(g0, g1, p.reshape(g0.shape), levels=[0.5], colors=style.COLORS["boundary"], linewidths=0.8, alpha=0.7)
+        ax.scatter(X[:, 0], X[:, 1], c=yy, cmap=style.CMAPS["classes"], s=8)
+        ax.set_title(f"n = {n_points}, {depth} hidden layer(s): disagreement {dis:.2f}")
         print(f"n = {n_points:3d}, depth {depth}: fraction of the grid where the 5 nets disagree {dis:.2f}")
 plt.show()
 """)
@@ -760,11 +760,11 @@ gnorm = np.array([np.linalg.norm(saddle.grad(w)) for w in traj.ws])
 stall = np.flatnonzero(gnorm < 1e-2)
 print(f"|∇f| < 0.01 from step {stall[0]} to step {stall[-1]} ({stall.size} steps near the saddle)")
 
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax0, ax1) = style.subplots(1, 2, figsize=(11, 4))
 u, v = np.meshgrid(np.linspace(-1.2, 1.2, 101), np.linspace(-1.2, 1.2, 101))
-ax0.contour(u, v, u ** 2 - v ** 2, levels=21, cmap="RdBu_r")
-ax0.plot(traj.ws[:, 0], traj.ws[:, 1], "k.-", ms=3)
-ax0.plot(0, 0, "r*", ms=12)
+ax0.contour(u, v, u ** 2 - v ** 2, levels=21, cmap=style.CMAPS["proba"])
+ax0.plot(traj.ws[:, 0], traj.ws[:, 1], ".-", color=style.COLORS["path"], ms=3)
+ax0.plot(0, 0, "*", color=style.COLORS["optimum"], mec=style.COLORS["edge"], ms=12)
 ax0.set_xlim(-1.2, 1.2)
 ax0.set_ylim(-1.2, 1.2)
 ax0.set_title("GD on f = x² − y², start (1, 10⁻⁶)")

@@ -23,9 +23,9 @@ from __future__ import annotations
 import functools
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
+from coursekit import style
 from coursekit._validate import check_in_range, check_positive
 from coursekit.gradcheck import EPS, numerical_grad
 from coursekit.widgets.panel import Panel
@@ -115,36 +115,40 @@ def simulate_fd_step(h=1e-3, x=1.3):
 
 def draw_fd_step(data):
     """Left: f near x with its tangent and the central secant. Right: error vs h (log-log)."""
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.8))
-    x, h = data["x"], data["h"]
-    half = max(3 * h, 0.3)
-    t = np.linspace(x - half, x + half, 200)
-    ax0.plot(t, chain_rule_f(t), color="k", label="f(x) = x³·x²")
-    ax0.plot(t, data["f"] + data["exact"] * (t - x), color="tab:green", label=f"tangent, slope {data['exact']:.4f}")
-    fm, fp = float(chain_rule_f(x - h)), float(chain_rule_f(x + h))
-    ax0.plot(t, data["f"] + data["central"] * (t - x), "--", color="tab:orange",
-             label=f"central secant, slope {data['central']:.4f}")
-    ax0.plot([x - h, x + h], [fm, fp], "o", color="tab:orange")
-    ax0.set_xlabel("x")
-    ax0.set_title(f"x = {x:.2f}, h = {h:.1e}")
-    ax0.legend(fontsize=8, loc="upper left")
-    hs = data["hs"]
-    ax1.loglog(hs, np.maximum(data["curve_forward"], 1e-17), color="tab:blue", label="forward (f(x+h) − f(x))/h")
-    ax1.loglog(hs, np.maximum(data["curve_central"], 1e-17), color="tab:orange", label="central (f(x+h) − f(x−h))/2h")
-    ax1.axvline(h, color="k", lw=1)
-    ax1.plot([h], [max(data["err_forward"], 1e-17)], "o", color="tab:blue")
-    ax1.plot([h], [max(data["err_central"], 1e-17)], "o", color="tab:orange")
-    ax1.axvline(EPS ** 0.5, color="tab:blue", ls=":", lw=1)
-    ax1.axvline(EPS ** (1 / 3), color="tab:orange", ls=":", lw=1)
-    ax1.text(EPS ** 0.5, 1e-15, " ε^(1/2)", color="tab:blue", fontsize=8)
-    ax1.text(EPS ** (1 / 3), 1e-16, " ε^(1/3)", color="tab:orange", fontsize=8)
-    ax1.set_xlabel("step h")
-    ax1.set_ylabel("relative error of df/dx")
-    ax1.set_ylim(1e-17, 10)
-    ax1.set_title("round-off (left) vs truncation (right)")
-    ax1.legend(fontsize=8, loc="upper center")
-    ax1.grid(True, which="major", alpha=0.3)
-    fig.tight_layout()
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide")
+    with style.context():
+        x, h = data["x"], data["h"]
+        half = max(3 * h, 0.3)
+        t = np.linspace(x - half, x + half, 200)
+        ax0.plot(t, chain_rule_f(t), **style.line("function"), label="f(x) = x³·x²")
+        ax0.plot(t, data["f"] + data["exact"] * (t - x), **style.line("exact"),
+                 label=f"tangent, slope {data['exact']:.4f}")
+        fm, fp = float(chain_rule_f(x - h)), float(chain_rule_f(x + h))
+        ax0.plot(t, data["f"] + data["central"] * (t - x), **style.line("fd_central"),
+                 label=f"central secant, slope {data['central']:.4f}")
+        ax0.plot([x - h, x + h], [fm, fp], "o", color=style.COLORS["fd_central"])
+        ax0.set_xlabel("x")
+        ax0.set_title(f"x = {x:.2f}, h = {h:.1e}")
+        ax0.legend(loc="upper left")
+        hs = data["hs"]
+        ax1.loglog(hs, np.maximum(data["curve_forward"], 1e-17), **style.line("fd_forward", ls="-"),
+                   label="forward (f(x+h) − f(x))/h")
+        ax1.loglog(hs, np.maximum(data["curve_central"], 1e-17), **style.line("fd_central", ls="-"),
+                   label="central (f(x+h) − f(x−h))/2h")
+        ax1.axvline(h, **style.line("reference", ls="-"))
+        ax1.plot([h], [max(data["err_forward"], 1e-17)], "o", color=style.COLORS["fd_forward"])
+        ax1.plot([h], [max(data["err_central"], 1e-17)], "o", color=style.COLORS["fd_central"])
+        ax1.axvline(EPS ** 0.5, **style.line("reference", color=style.COLORS["fd_forward"]))
+        ax1.axvline(EPS ** (1 / 3), **style.line("reference", color=style.COLORS["fd_central"]))
+        ax1.text(EPS ** 0.5, 1e-15, " ε^(1/2)", color=style.COLORS["fd_forward"])
+        ax1.text(EPS ** (1 / 3), 1e-16, " ε^(1/3)", color=style.COLORS["fd_central"])
+        ax1.set_xlabel("step h")
+        ax1.set_ylabel("relative error of df/dx")
+        ax1.set_ylim(1e-17, 10)
+        ax1.set_title("round-off (left) vs truncation (right)")
+        ax1.legend(loc="upper center")
+        ax1.grid(True, which="major", alpha=0.3)
+        fig.tight_layout()
     return fig
 
 

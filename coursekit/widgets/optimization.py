@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from coursekit import landscapes as L
+from coursekit import style
 from coursekit.optim import OPTIMIZERS
 from coursekit._validate import check_choice, check_in_range, check_int, check_positive
 from coursekit.plotting import landscape_grid, plot_contour
@@ -113,44 +113,50 @@ class _Canvas:
     GAP_LIM = (1e-16, 1e6)
 
     def __init__(self, landscape, n_steps=200):
+        with style.context():
+            self._build(landscape, n_steps)
+
+    def _build(self, landscape, n_steps):
         self.landscape = landscape
         quad = isinstance(landscape, L.Quadratic)
         ratios = [1.1, 1, 0.9] if quad else [1.1, 1]
         # ---- static background, rendered once
-        bg = Figure(figsize=(9.6, 3.1), dpi=72)
+        bg = style.figure("strip")
         FigureCanvasAgg(bg)
         axes = bg.subplots(1, len(ratios), gridspec_kw={"width_ratios": ratios})
         ax_c, ax_l = axes[0], axes[1]
         plot_contour(ax_c, landscape, grid=landscape_grid(landscape, n=101), n_levels=14)
-        ax_c.set_title(landscape.name, fontsize=10)
+        ax_c.set_title(landscape.name)
         ax_l.set_yscale("log")
         ax_l.set_xlim(0, n_steps)
         ax_l.set_ylim(*self.GAP_LIM)
         ax_l.set_xlabel("iteration k")
         ax_l.set_ylabel("$E(w^{(k)}) - E_{min}$")
         ax_l.grid(True, which="major", alpha=0.3)
-        ax_l.set_title(" ", fontsize=10)
+        ax_l.set_title(" ")
         if quad:
             ax_p = axes[2]
             lam_max = float(landscape.eigenvalues[0])
             a_star, b_star = landscape.optimal_momentum()
             beta = np.linspace(0, 0.999, 200)
-            ax_p.fill_betweenx(beta, 1e-4, 2 * (1 + beta) / lam_max, color="C2", alpha=0.15)
-            ax_p.plot(2 * (1 + beta) / lam_max, beta, color="C2", lw=1, label="η = 2(1+β)/λ_max")
-            ax_p.plot([a_star], [b_star], "*", color="gold", mec="black", ms=13, label="(α*, β*)")
-            ax_p.plot([], [], "o", color="C3", ms=7, label="current")
+            ax_p.fill_betweenx(beta, 1e-4, 2 * (1 + beta) / lam_max, color=style.COLORS["stable"], alpha=0.15)
+            ax_p.plot(2 * (1 + beta) / lam_max, beta, **style.line("stable"), label="η = 2(1+β)/λ_max")
+            ax_p.plot([a_star], [b_star], "*", color=style.COLORS["optimum"], mec=style.COLORS["edge"], ms=13,
+                      label="(α*, β*)")
+            ax_p.plot([], [], "o", color=style.COLORS["path"], ms=7, label="current")
             ax_p.set_xscale("log")
             ax_p.set_xlim(1e-4, 10)
             ax_p.set_ylim(0, 1)
             ax_p.set_xlabel("learning rate η")
             ax_p.set_ylabel("momentum β")
-            ax_p.legend(fontsize=7, loc="lower left")
-            ax_p.set_title("heavy ball converges in green", fontsize=9)
+            ax_p.legend(loc="lower left")
+            ax_p.set_title("momentum: stable if shaded")
         bg.tight_layout()
         bg.canvas.draw()
         self.background = np.asarray(bg.canvas.buffer_rgba()).copy()
+        self.background_figure = bg  # kept for inspection (tests check its fonts)
         # ---- live figure: the background image + transparent overlay axes
-        fig = Figure(figsize=(9.6, 3.1), dpi=72)
+        fig = style.figure("strip")
         FigureCanvasAgg(fig)
         # the image lives in a full-figure axes (not figimage), so it stays aligned with the
         # overlay axes when the front end saves with bbox_inches="tight" (IPython inline does)
@@ -169,16 +175,16 @@ class _Canvas:
             return ax
 
         self.ax_c, self.ax_l = overlay(ax_c), overlay(ax_l)
-        (self.path,) = self.ax_c.plot([], [], "-o", color="C3", ms=2, lw=1.1)
-        (self.start,) = self.ax_c.plot([], [], "s", color="C3", ms=6)
-        (self.curve,) = self.ax_l.plot([], [], color="C0")
+        (self.path,) = self.ax_c.plot([], [], marker="o", **style.line("path"), ms=2)
+        (self.start,) = self.ax_c.plot([], [], "s", color=style.COLORS["path"], ms=6)
+        (self.curve,) = self.ax_l.plot([], [], **style.line("loss"))
         self.title = self.ax_l.text(0.5, 1.02, "", transform=self.ax_l.transAxes, ha="center", va="bottom",
-                                    fontsize=10)
+                                    fontsize=style.FONT["base"])
         self.note = self.ax_l.text(0.97, 0.95, "", transform=self.ax_l.transAxes, ha="right", va="top",
-                                   fontsize=9)
+                                   fontsize=style.FONT["small"])
         self.ax_p = overlay(axes[2]) if quad else None
         if quad:
-            (self.here,) = self.ax_p.plot([], [], "o", color="C3", ms=7)
+            (self.here,) = self.ax_p.plot([], [], "o", color=style.COLORS["path"], ms=7)
 
     def update(self, data):
         ws, losses = data["ws"], data["losses"]
@@ -191,7 +197,7 @@ class _Canvas:
         title = f"{data['method']}, η = {data['lr']:.3g}" + (f", β = {data['momentum']:.2f}" if data["uses_momentum"] else "")
         self.title.set_text(title)
         self.note.set_text("diverged" if data["diverged"] else f"final gap {data['final_gap']:.2e}")
-        self.note.set_color("C3" if data["diverged"] else "black")
+        self.note.set_color(style.COLORS["diverged" if data["diverged"] else "text"])
         if self.ax_p is not None:
             b = data["momentum"] if data["uses_momentum"] else 0.0
             self.here.set_data([data["lr"]], [b])
@@ -214,7 +220,7 @@ class OptimizationDrawer:
 def readout(data):
     """HTML under the controls: final gap, divergence, and on quadratics α*, β*, 2/λ_max."""
     parts = [f"<b>{data['method']}</b> on {data['landscape']}: "
-             + ("<span style='color:#c00'>diverged</span>" if data["diverged"]
+             + (f"<span style='color:{style.COLORS['diverged']}'>diverged</span>" if data["diverged"]
                 else f"E − E<sub>min</sub> after {len(data['losses']) - 1} steps = {data['final_gap']:.3e}")]
     opt = data["optimal"]
     if opt is not None:

@@ -23,10 +23,10 @@ from __future__ import annotations
 import functools
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from coursekit import functional as F
+from coursekit import style
 from coursekit._validate import check_choice, check_int, check_positive
 from coursekit.layers import ACTIVATIONS, Linear, Sequential
 from coursekit.optim import GD
@@ -171,27 +171,31 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
 
 def draw_playground(data):
     """Decision regions ŷ(class 1) with the data (left) and the training loss curve (right)."""
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9.5, 4), gridspec_kw={"width_ratios": [1.1, 1]})
-    cs = ax0.contourf(data["xx"], data["yy"], data["proba"], levels=np.linspace(0, 1, 11),
-                      cmap="RdBu_r", alpha=0.75, vmin=0, vmax=1)
-    if not data["diverged"]:
-        ax0.contour(data["xx"], data["yy"], data["proba"], levels=[0.5], colors="k", linewidths=1.5)
-    X, y = data["X"], data["y"]
-    ax0.scatter(X[y == 0, 0], X[y == 0, 1], s=14, c="tab:blue", edgecolors="k", linewidths=0.4, label="class 0")
-    ax0.scatter(X[y == 1, 0], X[y == 1, 1], s=14, c="tab:red", edgecolors="k", linewidths=0.4, label="class 1")
-    ax0.set_title(f"{data['dataset']}: {data['hidden_units']} hidden {data['activation']} units")
-    ax0.set_xlabel("$x_1$")
-    ax0.set_ylabel("$x_2$")
-    fig.colorbar(cs, ax=ax0, label="ŷ(class 1)", fraction=0.046)
-    losses = data["losses"]
-    ax1.plot(np.arange(losses.size), losses, color="tab:purple")
-    ax1.set_yscale("log")
-    ax1.set_xlabel("gradient step")
-    ax1.set_ylabel("cross-entropy L (log scale)")
-    title = f"η = {data['lr']:.3g}: final L = {data['final_loss']:.3f}"
-    ax1.set_title(title + (" (diverged)" if data["diverged"] else ""))
-    ax1.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide", gridspec_kw={"width_ratios": [1.1, 1]})
+    with style.context():
+        cs = ax0.contourf(data["xx"], data["yy"], data["proba"], levels=np.linspace(0, 1, 11),
+                          cmap=style.CMAPS["proba"], alpha=0.75, vmin=0, vmax=1)
+        if not data["diverged"]:
+            ax0.contour(data["xx"], data["yy"], data["proba"], levels=[0.5], colors=style.COLORS["boundary"],
+                        linewidths=style.LINES["boundary"]["lw"])
+        X, y = data["X"], data["y"]
+        for k in (0, 1):
+            ax0.scatter(X[y == k, 0], X[y == k, 1], s=14, c=style.COLORS[f"class{k}"],
+                        edgecolors=style.COLORS["edge"], linewidths=0.4, label=f"class {k}")
+        ax0.set_title(f"{data['dataset']}: {data['hidden_units']} hidden {data['activation']} units")
+        ax0.set_xlabel("$x_1$")
+        ax0.set_ylabel("$x_2$")
+        fig.colorbar(cs, ax=ax0, label="ŷ(class 1)", fraction=0.046)
+        losses = data["losses"]
+        ax1.plot(np.arange(losses.size), losses, **style.line("train"))
+        ax1.set_yscale("log")
+        ax1.set_xlabel("gradient step")
+        ax1.set_ylabel("cross-entropy L (log scale)")
+        title = f"η = {data['lr']:.3g}: final L = {data['final_loss']:.3f}"
+        ax1.set_title(title + (" (diverged)" if data["diverged"] else ""),
+                      color=style.COLORS["diverged" if data["diverged"] else "text"])
+        ax1.grid(True, which="both", alpha=0.3)
+        fig.tight_layout()
     return fig
 
 

@@ -27,6 +27,7 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
+from coursekit import style
 from coursekit._validate import as_float_array, check_callable, check_int, check_positive
 from coursekit.widgets.panel import Panel
 
@@ -267,40 +268,40 @@ def simulate_sgd(batch_size=32, lr=0.05, n_steps=200, seed=0, beta_init=(-2.0, -
 
 def draw_sgd(data):
     """Left: the SGD path over the contours of L(β). Right: L(β_k) − L(β*) per step (log scale)."""
-    import matplotlib.pyplot as plt
-
     betas, bs = data["betas"], data["beta_star"]
     M, bvec, c = data["quad"]
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
-    centre = (betas[0] + bs) / 2.0
-    half = 0.75 * np.max(np.abs(betas[0] - bs)) + 1.0
-    b0 = np.linspace(centre[0] - half, centre[0] + half, 121)
-    b1 = np.linspace(centre[1] - half, centre[1] + half, 121)
-    B0, B1 = np.meshgrid(b0, b1)
-    L = (c - 2.0 * (bvec[0] * B0 + bvec[1] * B1)
-         + M[0, 0] * B0 ** 2 + 2.0 * M[0, 1] * B0 * B1 + M[1, 1] * B1 ** 2)
-    ax0.contour(B0, B1, L - data["loss_star"], levels=np.geomspace(1e-2, 1e2, 12), cmap="viridis",
-                linewidths=0.8)
-    ok = np.all(np.isfinite(betas), axis=1)
-    ax0.plot(betas[ok, 0], betas[ok, 1], ".-", color="C3", ms=2, lw=0.7, label="SGD path")
-    ax0.plot(*betas[0], "ko", ms=5, label="start")
-    ax0.plot(*bs, "k*", ms=12, label="β* (least squares)")
-    ax0.set_xlim(b0[0], b0[-1])
-    ax0.set_ylim(b1[0], b1[-1])
-    ax0.set_xlabel("β₀")
-    ax0.set_ylabel("β₁")
-    ax0.legend(loc="upper left", fontsize=8)
-    ax0.set_title(f"|S| = {data['batch_size']}, η = {data['lr']:.3g}")
-    gap = data["losses"] - data["loss_star"]
-    steps = np.arange(gap.size)
-    good = np.isfinite(gap)
-    ax1.semilogy(steps[good], np.maximum(gap[good], 1e-12), color="C0")
-    ax1.set_xlim(0, gap.size - 1)
-    ax1.set_xlabel("step k")
-    ax1.set_ylabel("L(β_k) − L(β*)")
-    title = "diverged" if data["diverged"] else "excess empirical risk"
-    ax1.set_title(title, color="C3" if data["diverged"] else "black")
-    fig.tight_layout()
+    fig, (ax0, ax1) = style.subplots(1, 2, figsize="wide")
+    with style.context():
+        centre = (betas[0] + bs) / 2.0
+        half = 0.75 * np.max(np.abs(betas[0] - bs)) + 1.0
+        b0 = np.linspace(centre[0] - half, centre[0] + half, 121)
+        b1 = np.linspace(centre[1] - half, centre[1] + half, 121)
+        B0, B1 = np.meshgrid(b0, b1)
+        L = (c - 2.0 * (bvec[0] * B0 + bvec[1] * B1)
+             + M[0, 0] * B0 ** 2 + 2.0 * M[0, 1] * B0 * B1 + M[1, 1] * B1 ** 2)
+        ax0.contour(B0, B1, L - data["loss_star"], levels=np.geomspace(1e-2, 1e2, 12), cmap=style.CMAPS["levels"],
+                    linewidths=style.LINES["contour"]["lw"])
+        ok = np.all(np.isfinite(betas), axis=1)
+        ax0.plot(betas[ok, 0], betas[ok, 1], ".-", color=style.COLORS["path"], ms=2, lw=0.7, label="SGD path")
+        ax0.plot(*betas[0], "o", color=style.COLORS["path"], ms=5, label="start")
+        ax0.plot(*bs, "*", color=style.COLORS["optimum"], mec=style.COLORS["edge"], ms=12,
+                 label="β* (least squares)")
+        ax0.set_xlim(b0[0], b0[-1])
+        ax0.set_ylim(b1[0], b1[-1])
+        ax0.set_xlabel("β₀")
+        ax0.set_ylabel("β₁")
+        ax0.legend(loc="upper left")
+        ax0.set_title(f"|S| = {data['batch_size']}, η = {data['lr']:.3g}")
+        gap = data["losses"] - data["loss_star"]
+        steps = np.arange(gap.size)
+        good = np.isfinite(gap)
+        ax1.semilogy(steps[good], np.maximum(gap[good], 1e-12), **style.line("loss"))
+        ax1.set_xlim(0, gap.size - 1)
+        ax1.set_xlabel("step k")
+        ax1.set_ylabel("L(β_k) − L(β*)")
+        title = "diverged" if data["diverged"] else "excess empirical risk"
+        ax1.set_title(title, color=style.COLORS["diverged" if data["diverged"] else "text"])
+        fig.tight_layout()
     return fig
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 
-import matplotlib.pyplot as plt
 import numpy as np
 
+from coursekit import style
 from coursekit._validate import check_choice, check_positive
 from coursekit.plotting import plot_svm_margins, svm_grid
 from coursekit.svm import KernelSVM
@@ -94,11 +94,12 @@ def simulate_svm(C=1.0, kernel="linear", data="overlap", gamma=1.0, degree=3, n=
 
 def draw_svm(data):
     """Figure: shaded halves, separator f = 0, margins f = ±1, ringed support vectors."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.4))
-    plot_svm_margins(ax, data["xx"], data["yy"], data["F"], data["X"], data["y"], support=data["support"],
-                     title=f"{data['kernel']} SVM, C = {data['C']:.3g}")
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+    fig, ax = style.subplots(figsize="square")
+    with style.context():
+        plot_svm_margins(ax, data["xx"], data["yy"], data["F"], data["X"], data["y"], support=data["support"],
+                         title=f"{data['kernel']} SVM, C = {data['C']:.3g}")
+        ax.legend(loc="lower right")
+        fig.tight_layout()
     return fig
 
 
