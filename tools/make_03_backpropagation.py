@@ -336,7 +336,7 @@ cells = [
 
     max(0, z) has no derivative at z = 0: every slope g ∈ [0, 1] gives a line through the kink that stays
     below the function — a **subgradient** — and any of them is a valid choice for (sub)gradient
-    descent. coursekit takes **0** at z = 0 (contract A). A central difference straddling the kink
+    descent. coursekit takes **0** at z = 0 (`coursekit.functional.relu_backward`). A central difference straddling the kink
     measures the *average* of the two one-sided slopes, ½, so gradient checks must avoid kinks
     (`coursekit.gradcheck.find_kinks` flags them). The same holds for the hinge loss max(0, 1 − y s) at
     margin y s = 1 (coursekit: 0), and for a max over several inputs, whose derivative is 1 for the
