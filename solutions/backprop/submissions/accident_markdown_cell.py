@@ -1,6 +1,6 @@
 """The softmax_backward solution cell turned into a Markdown cell (M in command mode), no code fence."""
 
-from student_class.loader import to_markdown
+from autograder.submissions import to_markdown
 
 ASSIGNMENT = "backprop"
 KIND = "accident"

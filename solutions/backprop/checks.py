@@ -1,4 +1,4 @@
-"""Checks of the ``backprop`` assignment: seven backward functions (contract B).
+"""Checks of the ``backprop`` assignment: seven backward functions (see ARCHITECTURE.md, "The backprop assignment").
 
 How a function is graded
 ------------------------

@@ -5,7 +5,7 @@ Students write::
     hinge_loss_and_grad(w, b, X, y, C)          -> (loss, dw, db)
     train_linear_svm(X, y, C, lr, epochs, seed) -> (w, b)
 
-for the primal soft-margin objective, in scikit-learn's convention for C (contract D)::
+for the primal soft-margin objective, in scikit-learn's convention for C (see ARCHITECTURE.md, Public interfaces, "coursekit.svm")::
 
     J(w, b) = ½‖w‖² + C Σᵢ max(0, 1 − yᵢ (w·xᵢ + b)),   yᵢ ∈ {−1, +1}.
 
@@ -46,8 +46,11 @@ import numpy as np
 
 from autograder.checks.base import Call, CallResult, FunctionCheck, dtype_problem, memoized
 
-__all__ = ["checks", "reference_source", "objective", "HingeCheck", "TrainCheck",
+__all__ = ["POINTS", "checks", "reference_source", "objective", "HingeCheck", "TrainCheck",
            "ref_hinge_loss_and_grad", "ref_train_linear_svm"]
+
+#: Points of each graded function, in notebook order (the notebook's builder reads them).
+POINTS = {"hinge_loss_and_grad": 3.0, "train_linear_svm": 3.0}
 
 #: hinge_loss_and_grad: relative tolerance of the loss (against the trusted J, scale max(1, |J|)),
 #: of dw and db against central finite differences, absolute tolerance of db, and of the
@@ -163,7 +166,7 @@ def _dyadic(rng, shape, scale=4):
 # ------------------------------------------------------------------- hinge check
 class HingeCheck(FunctionCheck):
     function = "hinge_loss_and_grad"
-    points = 3.0
+    points = POINTS["hinge_loss_and_grad"]
 
     def calls(self, seed: int) -> list[Call]:
         rng = self.rng(seed)
@@ -401,7 +404,7 @@ def _optimum_with_accuracy(X, y, C):
 
 class TrainCheck(FunctionCheck):
     function = "train_linear_svm"
-    points = 3.0
+    points = POINTS["train_linear_svm"]
     overrides = ("hinge_loss_and_grad",)
 
     def calls(self, seed: int) -> list[Call]:

@@ -1,6 +1,6 @@
 """The train_linear_svm solution cell turned into Markdown, with a ```python fence around the code."""
 
-from student_class.loader import to_markdown
+from autograder.submissions import to_markdown
 
 ASSIGNMENT = "svm"
 KIND = "accident"

@@ -1,6 +1,6 @@
-"""Build the nbgrader source notebook ``solutions/backprop/backprop.ipynb`` (contract B).
+"""Build the nbgrader source notebook ``solutions/backprop/backprop.ipynb`` (see ARCHITECTURE.md, "The backprop assignment").
 
-Run: ``.venv/bin/python tools/build_backprop.py``. The notebook is committed; re-run this
+Run: ``.venv/bin/python solutions/backprop/build.py``. The notebook is committed; re-run this
 script after editing it here, then ``autograder generate backprop``.
 """
 
@@ -9,19 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbsource import graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "..", "tools"))
+from nbsource import assignment_points, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
 
 A = "backprop"
-POINTS = {
-    "linear_backward": 2,
-    "sigmoid_backward": 1,
-    "tanh_backward": 1,
-    "relu_backward": 1,
-    "softmax_backward": 2,
-    "softmax_cross_entropy": 2,
-    "mlp_loss_and_grads": 3,
-}
+POINTS = assignment_points(_HERE)  # written once, in checks.py
 
 cells = []
 cells.append(md(r"""
@@ -274,7 +267,5 @@ report relative errors below `1e-7` and no test cell should raise. Then submit t
 """))
 
 if __name__ == "__main__":
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = os.path.join(root, "solutions", A, f"{A}.ipynb")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
+    out = os.path.join(_HERE, f"{A}.ipynb")
     write(notebook(cells, "Backpropagation by hand"), out)

@@ -1,6 +1,6 @@
 """Build the nbgrader source notebook ``solutions/svm/svm.ipynb``.
 
-Run: ``.venv/bin/python tools/build_svm.py``, then ``autograder generate svm``.
+Run: ``.venv/bin/python solutions/svm/build.py``, then ``autograder generate svm``.
 """
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbsource import demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "..", "tools"))
+from nbsource import assignment_points, demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
 
 A = "svm"
-POINTS = {"hinge_loss_and_grad": 3, "train_linear_svm": 3}
+POINTS = assignment_points(_HERE)  # written once, in checks.py
 
 cells = [
     md(r"""
@@ -164,7 +165,5 @@ print(f"sklearn: w = {np.round(ref.coef_.ravel(), 3)}, b = {ref.intercept_[0]:.3
 ]
 
 if __name__ == "__main__":
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = os.path.join(root, "solutions", A, f"{A}.ipynb")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
+    out = os.path.join(_HERE, f"{A}.ipynb")
     write(notebook(cells, "A linear SVM by subgradient descent"), out)

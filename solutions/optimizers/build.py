@@ -1,6 +1,6 @@
 """Build the nbgrader source notebook ``solutions/optimizers/optimizers.ipynb``.
 
-Run: ``.venv/bin/python tools/build_optimizers.py``, then ``autograder generate optimizers``.
+Run: ``.venv/bin/python solutions/optimizers/build.py``, then ``autograder generate optimizers``.
 """
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbsource import demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "..", "tools"))
+from nbsource import assignment_points, demo, graded_test, locked, md, notebook, self_check_cell, solution, write  # noqa: E402
 
 A = "optimizers"
-POINTS = {"momentum_step": 2, "nesterov_step": 2, "adam_step": 3, "rprop_step": 3}
+POINTS = assignment_points(_HERE)  # written once, in checks.py
 
 cells = [md(r"""
 # Assignment: optimizers, one step at a time
@@ -209,7 +210,5 @@ except Exception as exc:  # a function still broken: say so, never fail the note
 ]
 
 if __name__ == "__main__":
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = os.path.join(root, "solutions", A, f"{A}.ipynb")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
+    out = os.path.join(_HERE, f"{A}.ipynb")
     write(notebook(cells, "Optimizers, one step at a time"), out)

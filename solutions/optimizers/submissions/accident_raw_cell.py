@@ -1,6 +1,6 @@
 """The adam_step solution cell turned into a Raw cell (R in command mode)."""
 
-from student_class.loader import to_raw
+from autograder.submissions import to_raw
 
 ASSIGNMENT = "optimizers"
 KIND = "accident"
