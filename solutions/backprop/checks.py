@@ -68,7 +68,8 @@ import textwrap
 
 import numpy as np
 
-from autograder.checks.base import Call, CallResult, FunctionCheck, TestOutcome, dtype_problem, memoized
+from autograder.checks.base import (STATUS_FLAG, Call, CallResult, Flag, FunctionCheck, TestOutcome, dtype_problem,
+                                    memoized)
 from coursekit import functional as F
 from coursekit import gradcheck as gc
 
@@ -117,16 +118,6 @@ _STATUS_TEXT = {
     "output_limit": "printed too much output (remove debugging prints)",
     "missing": "is not defined: keep the function's name and signature, and run its solution cell",
     "refused": "was not graded: it uses a reference implementation (e.g. coursekit.functional) instead of your own code",
-}
-_STATUS_FLAG = {
-    "error": "error",
-    "timeout": "timeout",
-    "cpu": "timeout",
-    "memory": "memory",
-    "crashed": "crashed",
-    "output_limit": "output-limit",
-    "missing": "missing",
-    "refused": "reference-implementation",
 }
 
 
@@ -393,7 +384,7 @@ class _BackpropCheck(FunctionCheck):
             try:
                 problems = self._judge_one(call, res, flags)
             except Exception as exc:  # never let an odd answer crash the grader
-                flags.append("grader-error")
+                flags.append(Flag.GRADER_ERROR)
                 problems = [f"{self.function}: the answer could not be judged ({type(exc).__name__}: {exc}); "
                             f"check the types and shapes of what you return"]
             if problems:
@@ -417,7 +408,7 @@ class _BackpropCheck(FunctionCheck):
 
     def _judge_one(self, call: Call, res: CallResult, flags: list[str]) -> list[str]:
         if res.status != "ok":
-            flags.append(_STATUS_FLAG.get(res.status, res.status))
+            flags.append(STATUS_FLAG.get(res.status, res.status))
             if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
                 return [res.error]
             text = _STATUS_TEXT.get(res.status, f"failed ({res.status})")
@@ -430,7 +421,7 @@ class _BackpropCheck(FunctionCheck):
             for i, before in enumerate(call.args):
                 after = res.args_after[i] if i < len(res.args_after) else None
                 if not _same(before, after):
-                    flags.append("mutation")
+                    flags.append(Flag.MUTATES_INPUT)
                     problems.append(
                         f"modified its input `{names[i]}` in place (e.g. `{names[i]}[...] = ...` or "
                         f"`{names[i]} *= ...`): backward functions must not change their inputs — "
@@ -445,7 +436,7 @@ class _BackpropCheck(FunctionCheck):
         for name in outs:
             msg = dtype_problem(res.dtypes, self.output_paths.get(name, "?"), name)
             if msg:
-                flags.append("dtype")
+                flags.append(Flag.DTYPE)
                 wrong_dtype.add(name)
                 problems.append(msg)
         exp = self._expect(call)
@@ -457,7 +448,7 @@ class _BackpropCheck(FunctionCheck):
             loss = outs["loss"]
             ref_loss = exp["loss"]
             if not np.isfinite(loss):
-                flags.append("nonfinite")
+                flags.append(Flag.NONFINITE)
                 problems.append(f"loss is {loss} (not finite)" + (f": {unstable}" if large else ""))
             elif gc.max_rel_error(loss, ref_loss, floor=1e-12) > LOSS_TOL:
                 hint = ""
@@ -482,7 +473,7 @@ class _BackpropCheck(FunctionCheck):
             if name in wrong_dtype:
                 continue
             if not np.all(np.isfinite(s)):
-                flags.append("nonfinite")
+                flags.append(Flag.NONFINITE)
                 bad = tuple(int(i) for i in np.argwhere(~np.isfinite(s))[0])
                 problems.append(f"{name} contains NaN/inf (first at index {bad})" + (f": {unstable}" if large else ""))
                 continue

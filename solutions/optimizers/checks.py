@@ -31,7 +31,7 @@ import inspect
 
 import numpy as np
 
-from autograder.checks.base import Call, CallResult, FunctionCheck, dtype_problem, memoized
+from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, FunctionCheck, dtype_problem, memoized
 
 __all__ = ["POINTS", "checks", "reference_source", "LANDSCAPES", "MomentumCheck", "NesterovCheck", "AdamCheck", "RpropCheck"]
 
@@ -259,8 +259,7 @@ class _StepCheck(FunctionCheck):
                 "output_limit": "printed too much output",
                 "refused": "used a reference implementation instead of its own code",
             }
-            if res.status not in ("error",):
-                flags.append(res.status)
+            flags.append(STATUS_FLAG.get(res.status, res.status))
             if res.status == "missing" and res.error:  # the sandbox names the exception that caused it
                 return res.error
             return f"{self.function} {labels.get(res.status, res.status + ': ' + res.error)} {where}".strip()
@@ -292,7 +291,7 @@ class _StepCheck(FunctionCheck):
                 if isinstance(a, np.ndarray):
                     if not isinstance(b, np.ndarray) or b.shape != a.shape or not np.array_equal(a, b):
                         argname = self.arg_names[i] if i < len(self.arg_names) else f"argument {i}"
-                        flags.append("mutates-input")
+                        flags.append(Flag.MUTATES_INPUT)
                         return (f"{self.function} modified its input {argname} in place {where}: "
                                 f"return new arrays (e.g. `w = w - ...`, not `w -= ...`)")
         wrong = [(name, v, np.asarray(e, dtype=np.float64)) for name, v, e in zip(self.outputs, got, expected)

@@ -44,7 +44,7 @@ import inspect
 
 import numpy as np
 
-from autograder.checks.base import Call, CallResult, FunctionCheck, dtype_problem, memoized
+from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, FunctionCheck, dtype_problem, memoized
 
 __all__ = ["POINTS", "checks", "reference_source", "objective", "HingeCheck", "TrainCheck",
            "ref_hinge_loss_and_grad", "ref_train_linear_svm"]
@@ -217,8 +217,7 @@ class HingeCheck(FunctionCheck):
     def _judge_one(self, call, res, flags):
         where = f"at {call.case}"
         if res.status != "ok":
-            if res.status != "error":
-                flags.append(res.status)
+            flags.append(STATUS_FLAG.get(res.status, res.status))
             return _status_message(self.function, res, where)
         v = res.value
         if not isinstance(v, (tuple, list)) or len(v) != 3:
@@ -244,7 +243,7 @@ class HingeCheck(FunctionCheck):
             return f"the outputs contain NaN or inf {where}"
         name = _mutated(call, res)
         if name:
-            flags.append("mutates-input")
+            flags.append(Flag.MUTATES_INPUT)
             return f"{self.function} modified its input {name} in place {where}: compute new arrays instead"
         J = objective(w, b, X, y, C)
         if abs(loss - J) > LOSS_RTOL * max(1.0, abs(J)):
@@ -437,8 +436,7 @@ class TrainCheck(FunctionCheck):
         for call, res in zip(calls, results):
             where = f"on {call.case}"
             if res.status != "ok":
-                if res.status != "error":
-                    flags.append(res.status)
+                flags.append(STATUS_FLAG.get(res.status, res.status))
                 problems.append(_status_message(self.function, res, where))
                 fits.append(None)
                 continue
@@ -501,7 +499,7 @@ class TrainCheck(FunctionCheck):
         w, b = model
         name = _mutated(call, res)
         if name:
-            flags.append("mutates-input")
+            flags.append(Flag.MUTATES_INPUT)
             return None, f"{self.function} modified its input {name} in place {where}"
         if REPRO_MARK in call.case:  # only compared with its twin (see judge)
             return (w, b), None
