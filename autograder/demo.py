@@ -37,18 +37,22 @@ _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints
 
 class _Bugs(dict):
     """``BUGS[A][f] = (what is wrong, source)``: one typical bug per graded function, read from
-    the assignment's own buggy submissions (``solutions/<A>/submissions/bug_*.py``): the first,
-    by file name, whose one failing test is ``test_<f>`` and that changes ``f`` only."""
+    the assignment's own buggy submissions (``solutions/<A>/submissions/bug_*.py``): the one
+    marked ``DEMO = True`` that changes ``f`` only and fails ``test_<f>`` only."""
 
     def __missing__(self, assignment):
         from autograder.submissions import load
 
         bugs: dict[str, tuple[str, str]] = {}
         for sub in load([assignment]):
-            if sub.kind != "buggy" or list(sub.cells) != [f"{t[5:]}" for t in sub.failing_tests()]:
+            if not sub.demo:
                 continue
+            if sub.kind != "buggy" or list(sub.cells) != [t[len("test_"):] for t in sub.failing_tests()]:
+                raise ValueError(f"{sub.path}: DEMO submissions change one function and fail its test only")
             function = next(iter(sub.cells))
-            bugs.setdefault(function, (sub.description.split("; others")[0].strip(), sub.cells[function]))
+            if function in bugs:
+                raise ValueError(f"{sub.path}: a second DEMO submission for {function}")
+            bugs[function] = (sub.description.split("; others")[0].strip(), sub.cells[function])
         self[assignment] = bugs
         return bugs
 

@@ -33,6 +33,9 @@ and optionally:
 ``EXPECT_MESSAGES``
     ``{test id: regex}``: what the grader's message for that test must say (case-insensitive
     ``re.search`` over its messages), e.g. ``"float32"`` or ``"unstable"``.
+``DEMO``
+    ``True`` for the one buggy submission per function that ``autograder demo`` and the grading
+    tests use as that function's typical bug (:data:`autograder.demo.BUGS`).
 ``EXPECT_NOTES``
     ``[regex, ...]``: each must match one of the notes ``autograder grade`` records for the
     submission (e.g. "markdown" for a solution recovered from a Markdown cell).
@@ -83,6 +86,7 @@ class Submission:
     expect_messages: dict[str, str] = field(default_factory=dict)
     expect_notes: tuple = ()
     path: Path | None = None
+    demo: bool = False
 
     @property
     def key(self) -> str:
@@ -129,7 +133,8 @@ def _read(module, assignment: str, path: Path) -> Submission:
     return Submission(assignment=assignment, name=path.stem, kind=kind, description=desc.strip(), cells=cells,
                       expect=expect, extra_cells=extra, notebook_hook=getattr(module, "NOTEBOOK", None),
                       expect_messages=dict(getattr(module, "EXPECT_MESSAGES", {})),
-                      expect_notes=tuple(getattr(module, "EXPECT_NOTES", ())), path=path)
+                      expect_notes=tuple(getattr(module, "EXPECT_NOTES", ())), path=path,
+                      demo=bool(getattr(module, "DEMO", False)))
 
 
 def _import(assignment: str, path: Path):

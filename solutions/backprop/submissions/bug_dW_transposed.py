@@ -3,6 +3,7 @@
 ASSIGNMENT = "backprop"
 KIND = "buggy"
 DESCRIPTION = "linear_backward returns dW = x.T @ dout (transposed); others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "linear_backward": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "backprop"
 KIND = "buggy"
 DESCRIPTION = "mlp_loss_and_grads skips relu_backward: dW1, db1 computed from dh1 instead of dz1; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "mlp_loss_and_grads": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "backprop"
 KIND = "buggy"
 DESCRIPTION = "relu_backward zeroes dout in place and returns it (modifies its input); others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "relu_backward": '''

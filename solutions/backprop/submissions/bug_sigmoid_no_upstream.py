@@ -3,6 +3,7 @@
 ASSIGNMENT = "backprop"
 KIND = "buggy"
 DESCRIPTION = "sigmoid_backward returns s(1 - s) without multiplying by dout; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "sigmoid_backward": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "backprop"
 KIND = "buggy"
 DESCRIPTION = "softmax_backward uses only the diagonal of the Jacobian: dout * y * (1 - y); others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "softmax_backward": '''

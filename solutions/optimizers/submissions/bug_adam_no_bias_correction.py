@@ -3,6 +3,7 @@
 ASSIGNMENT = "optimizers"
 KIND = "buggy"
 DESCRIPTION = "adam_step without the bias corrections of m and v; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "adam_step": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "optimizers"
 KIND = "buggy"
 DESCRIPTION = "nesterov_step is the plain momentum step (no look-ahead term); others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "nesterov_step": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "optimizers"
 KIND = "buggy"
 DESCRIPTION = "rprop_step shrinks the step after a sign change but does not return to the previous location; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "rprop_step": '''

@@ -3,6 +3,7 @@
 ASSIGNMENT = "svm"
 KIND = "buggy"
 DESCRIPTION = "hinge_loss_and_grad forgets the gradient w of the regularizer in dw; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "hinge_loss_and_grad": '''

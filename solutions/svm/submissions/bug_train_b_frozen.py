@@ -3,6 +3,7 @@
 ASSIGNMENT = "svm"
 KIND = "buggy"
 DESCRIPTION = "train_linear_svm never updates b (forgot the b step), otherwise lr/sqrt(t) and the best iterate; others: reference code"
+DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "train_linear_svm": '''
