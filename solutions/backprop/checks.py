@@ -83,6 +83,8 @@ __all__ = [
     "TOL",
     "checks",
     "reference_source",
+    "optional_check",
+    "OPTIONAL_CHECKS",
     "LinearBackwardCheck",
     "SigmoidBackwardCheck",
     "TanhBackwardCheck",
@@ -102,6 +104,9 @@ POINTS = {
     "mlp_loss_and_grads": 3.0,
 }
 FUNCTIONS = tuple(POINTS)
+#: Checks an instructor may switch on by adding the function to POINTS (see gelu_check.py),
+#: with the points they get when asked for directly (:func:`optional_check`).
+OPTIONAL_POINTS = {"gelu_backward": 1.0}
 
 #: Relative tolerance on each gradient entry (see module docstring).
 TOL = 1e-6
@@ -118,8 +123,8 @@ def reference_source(function: str) -> str:
     """Self-contained source text defining the trusted ``function``: the function of
     :mod:`coursekit.functional` with the helpers it needs (numpy only, no ``import coursekit``:
     it runs inside the sandbox). Executing it defines exactly one name, ``function``."""
-    if function not in FUNCTIONS:
-        raise ValueError(f"function: expected one of {FUNCTIONS}, got {function!r}")
+    if function not in FUNCTIONS and function not in OPTIONAL_POINTS:
+        raise ValueError(f"function: expected one of {FUNCTIONS + tuple(OPTIONAL_POINTS)}, got {function!r}")
     return bundle(getattr(F, function))
 
 
@@ -135,7 +140,9 @@ from autograder.checks.backprop.function_checks import (  # noqa: E402
     mlp_loss,
 )
 
-_CLASSES = (
+from autograder.checks.backprop.gelu_check import GeluBackwardCheck  # noqa: E402
+
+_CLASSES = {cls.function: cls for cls in (
     LinearBackwardCheck,
     SigmoidBackwardCheck,
     TanhBackwardCheck,
@@ -143,9 +150,18 @@ _CLASSES = (
     SoftmaxBackwardCheck,
     SoftmaxCrossEntropyCheck,
     MlpLossAndGradsCheck,
-)
+)}
+#: The optional checks (not graded unless their function is added to POINTS).
+OPTIONAL_CHECKS = {"gelu_backward": GeluBackwardCheck}
 
 
 def checks() -> list[FunctionCheck]:
-    """The seven checks of ``backprop``, in notebook order (fresh instances)."""
-    return [cls() for cls in _CLASSES]
+    """The checks of the functions in ``POINTS``, in notebook order (fresh instances)."""
+    return [{**_CLASSES, **OPTIONAL_CHECKS}[f]() for f in POINTS]
+
+
+def optional_check(function: str) -> FunctionCheck:
+    """A fresh instance of the optional check of ``function`` (e.g. ``"gelu_backward"``)."""
+    if function not in OPTIONAL_CHECKS:
+        raise ValueError(f"function: expected one of {tuple(OPTIONAL_CHECKS)}, got {function!r}")
+    return OPTIONAL_CHECKS[function]()

@@ -68,7 +68,7 @@ class LinearBackwardCheck(BackpropCheck):
 
 
 # ================================================================== activations
-class _ActivationCheck(BackpropCheck):
+class ActivationCheck(BackpropCheck):
     outputs = ("dz",)
     output_paths = {"dz": ""}
     large_what = "|z|"
@@ -119,7 +119,7 @@ class _ActivationCheck(BackpropCheck):
         return {"dz": Expected("dz", num["z"], closed, atol["z"], self._n_batch(call), cands, self._kinks(z))}
 
 
-class _SaturatingActivationCheck(_ActivationCheck):
+class SaturatingActivationCheck(ActivationCheck):
     """An activation whose last case has saturated units: |z| from ``saturation_low`` up to 800,
     with a few entries beyond 711 where e^(±z) overflows float64."""
 
@@ -139,7 +139,7 @@ class _SaturatingActivationCheck(_ActivationCheck):
         return cases
 
 
-class SigmoidBackwardCheck(_SaturatingActivationCheck):
+class SigmoidBackwardCheck(SaturatingActivationCheck):
     """``sigmoid_backward(dout, z) -> dz = dout · σ(z)(1 − σ(z))``."""
 
     function = "sigmoid_backward"
@@ -154,7 +154,7 @@ class SigmoidBackwardCheck(_SaturatingActivationCheck):
                  dout * z * (1.0 - z))]
 
 
-class TanhBackwardCheck(_SaturatingActivationCheck):
+class TanhBackwardCheck(SaturatingActivationCheck):
     """``tanh_backward(dout, z) -> dz = dout · (1 − tanh²(z))``."""
 
     function = "tanh_backward"
@@ -172,7 +172,7 @@ class TanhBackwardCheck(_SaturatingActivationCheck):
         ]
 
 
-class ReluBackwardCheck(_ActivationCheck):
+class ReluBackwardCheck(ActivationCheck):
     """``relu_backward(dout, z) -> dz = dout · 1[z > 0]`` (0 at exactly z = 0)."""
 
     function = "relu_backward"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, FunctionCheck, TestOutcome, dtype_problem, memoized
-from autograder.checks.backprop import LOSS_TOL, POINTS, TOL
+from autograder.checks.backprop import LOSS_TOL, OPTIONAL_POINTS, POINTS, TOL
 from autograder.checks.backprop.diagnoses import (as_array, diagnose_shape, diagnose_values, fmt_err, fmt_num, fmt_shape,
                                                   unchanged)
 from coursekit import gradcheck as gc
@@ -39,7 +39,7 @@ class BackpropCheck(FunctionCheck):
     unstable_hint = "an unstable exponent (np.exp overflows for arguments ≥ 710)"
 
     def __init__(self):
-        self.points = POINTS[self.function]
+        self.points = POINTS[self.function] if self.function in POINTS else OPTIONAL_POINTS[self.function]
 
     # --- to implement
     def _cases(self, rng):  # -> list of (case, args tuple, extra dict)
