@@ -32,6 +32,8 @@ import inspect
 import numpy as np
 
 from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, FunctionCheck, dtype_problem, memoized
+from autograder.checks.reference import bundle
+from coursekit.optim import Adam, Momentum, Nesterov, Rprop
 
 __all__ = ["POINTS", "checks", "reference_source", "LANDSCAPES", "MomentumCheck", "NesterovCheck", "AdamCheck", "RpropCheck"]
 
@@ -77,48 +79,55 @@ LANDSCAPES = {
 
 
 # ------------------------------------------------------------------ references
-def ref_momentum_step(w, dw, grad, lr, beta):
-    dw = beta * dw - lr * grad
-    return w + dw, dw
+# The trusted step of each graded function is one step of coursekit.optim's optimizer on one
+# array (the one implementation; see ARCHITECTURE.md, Public interfaces, "coursekit.optim"):
+# these adapters only translate the notebook's signature into the optimizer's state.
+def _one_step(opt, w, grad, state):
+    params = {"w": np.array(w, dtype=np.float64)}
+    opt.state["w"] = state
+    opt.step(params, {"w": np.asarray(grad, dtype=np.float64)})
+    return params["w"], opt.state["w"]
 
 
-def ref_nesterov_step(w, dw, grad, lr, beta):
-    dw = beta * dw - lr * grad
-    return w + beta * dw - lr * grad, dw
+def momentum_step(w, dw, grad, lr, beta):
+    """(W, ΔW) after one :class:`coursekit.optim.Momentum` step."""
+    return _one_step(Momentum(lr=lr, beta=beta), w, grad, np.array(dw, dtype=np.float64))
 
 
-def ref_adam_step(w, m, v, t, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1.0 - beta1) * grad
-    v = beta2 * v + (1.0 - beta2) * grad * grad
-    m_hat = m / (1.0 - beta1 ** t)
-    v_hat = v / (1.0 - beta2 ** t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+def nesterov_step(w, dw, grad, lr, beta):
+    """(Ŵ, ΔW) after one :class:`coursekit.optim.Nesterov` step (Ŵ the look-ahead point)."""
+    return _one_step(Nesterov(lr=lr, beta=beta), w, grad, np.array(dw, dtype=np.float64))
 
 
-def ref_rprop_step(w, prev_grad, size, grad, alpha=1.2, beta=0.5, step_min=1e-6, step_max=50.0):
-    same = np.sign(prev_grad) == np.sign(grad)
-    frozen = ~same & (size <= step_min)          # at the floor: reverse instead of returning
-    back = ~same & ~frozen
-    w = w + np.where(back, np.sign(prev_grad) * size, 0.0)
-    size = np.where(same, np.minimum(alpha * size, step_max), np.where(back, np.maximum(beta * size, step_min), size))
-    prev_grad = np.where(same | frozen, grad, prev_grad)
-    return w - np.sign(prev_grad) * size, prev_grad, size
+def adam_step(w, m, v, t, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """(W, m, v) after step number ``t`` (1 on the first call) of :class:`coursekit.optim.Adam`."""
+    state = {"t": int(t) - 1, "m": np.array(m, dtype=np.float64), "v": np.array(v, dtype=np.float64)}
+    w, state = _one_step(Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps), w, grad, state)
+    return w, state["m"], state["v"]
+
+
+def rprop_step(w, prev_grad, size, grad, alpha=1.2, beta=0.5, step_min=1e-6, step_max=50.0):
+    """(W, prevD, |Δw|) after one :class:`coursekit.optim.Rprop` step past the first."""
+    state = {"prevD": np.array(prev_grad, dtype=np.float64), "size": np.array(size, dtype=np.float64)}
+    opt = Rprop(lr=1.0, alpha=alpha, beta=beta, step_min=step_min, step_max=step_max)
+    w, state = _one_step(opt, w, grad, state)
+    return w, state["prevD"], state["size"]
 
 
 _REFERENCES = {
-    "momentum_step": ref_momentum_step,
-    "nesterov_step": ref_nesterov_step,
-    "adam_step": ref_adam_step,
-    "rprop_step": ref_rprop_step,
+    "momentum_step": momentum_step,
+    "nesterov_step": nesterov_step,
+    "adam_step": adam_step,
+    "rprop_step": rprop_step,
 }
 
 
 def reference_source(function: str) -> str:
-    """Self-contained numpy source of the reference step ``function``."""
+    """Self-contained source of the reference step ``function``: its adapter with the coursekit
+    optimizer it runs, bundled (:func:`autograder.checks.reference.bundle`)."""
     if function not in _REFERENCES:
         raise ValueError(f"function: expected one of {sorted(_REFERENCES)}, got {function!r}")
-    src = inspect.getsource(_REFERENCES[function]).replace(f"def ref_{function}", f"def {function}", 1)
-    return "import numpy as np\n\n" + src
+    return bundle(_REFERENCES[function])
 
 
 # ------------------------------------------------------------- trajectories
@@ -494,15 +503,15 @@ class RpropCheck(_StepCheck):
                 lambda: (np.where(same, w - np.sign(g) * size1, w + np.sign(prev) * size - np.sign(g) * size1),
                          g, size1),
             "Rprop uses only the SIGN of the gradient: w ← w − sign(prevD)·Δw":
-                lambda: (ref_rprop_step(w, prev, size, g, a, b, lo, hi)[0] + np.sign(prev1) * size1 - prev1 * size1,
+                lambda: (rprop_step(w, prev, size, g, a, b, lo, hi)[0] + np.sign(prev1) * size1 - prev1 * size1,
                          prev1, size1),
             "α and β swapped: grow by α = 1.2 when the sign stays, shrink by β = 0.5 when it flips":
-                lambda: ref_rprop_step(w, prev, size, g, b, a, lo, hi) if b > 1 else
-                ref_rprop_step_swapped(w, prev, size, g, a, b, lo, hi),
+                lambda: rprop_step(w, prev, size, g, b, a, lo, hi) if b > 1 else
+                rprop_step_swapped_factors(w, prev, size, g, a, b, lo, hi),
         }
 
 
-def ref_rprop_step_swapped(w, prev, size, g, a, b, lo, hi):
+def rprop_step_swapped_factors(w, prev, size, g, a, b, lo, hi):
     same = np.sign(prev) == np.sign(g)
     size1 = np.where(same, np.clip(b * size, lo, hi), np.clip(a * size, lo, hi))
     prev1 = np.where(same, g, prev)
