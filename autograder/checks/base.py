@@ -1,6 +1,6 @@
 """The data types shared by the trusted grader, the sandbox and the checks.
 
-A graded function is checked in three steps (see GRADING_INTERFACES / the README's
+A graded function is checked in three steps (see ARCHITECTURE.md, Grading, and the README's
 instructor guide):
 
 1. ``calls = check.calls(seed)`` — the trusted process builds the inputs (plain data).
