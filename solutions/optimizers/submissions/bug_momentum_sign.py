@@ -3,7 +3,6 @@
 ASSIGNMENT = "optimizers"
 KIND = "buggy"
 DESCRIPTION = "momentum_step keeps the velocity with the other sign: dw = beta*dw + lr*grad, w - dw; others: reference code"
-DEMO = True  # the typical bug of this function in `autograder demo` and the grading tests
 
 CELLS = {
     "momentum_step": '''
