@@ -4,7 +4,8 @@ This folder is two things at once:
 
 * the nbgrader **course root** of the repository (``nbgrader_config.py``; nbgrader's
   ``release/``, ``submitted/``, ``autograded/``, ``feedback/`` folders and ``gradebook.db``
-  appear here and are git-ignored; source notebooks are read from ``../solutions``). The
+  appear here and are git-ignored; each assignment's folder ``../solutions/<A>/`` holds its source notebook, builder,
+  checks and demo submissions, see :mod:`autograder.assignments`). The
   ``autograder`` command finds a course root from the current directory or ``--course``
   (:func:`autograder.course.find_course_root`), never from where this package is installed;
 * the Python package of the **trusted grader**: ``checks`` (what is checked and the
@@ -15,5 +16,12 @@ This folder is two things at once:
 
 __all__ = ["ASSIGNMENTS"]
 
-#: The assignments of the term, in teaching order.
-ASSIGNMENTS = ("backprop", "optimizers", "svm")
+
+def __getattr__(name):
+    """``ASSIGNMENTS``: the assignments of the term, one per folder ``solutions/<A>/``
+    (:func:`autograder.assignments.assignments`), sorted by name."""
+    if name == "ASSIGNMENTS":
+        from autograder.assignments import assignments
+
+        return assignments()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,9 @@ Every command finds the course root by walking up from the current directory (th
 repository's ``autograder/`` folder), or takes ``--course PATH``; outside a course it stops
 ("no course here"). An assignment name must be one of the course's (``solutions/<A>/`` or
 ``release/<A>/``).
+
+This module only parses the command line and calls :mod:`autograder.commands` (and
+:func:`autograder.demo.run_demo`); what each command does is written there.
 """
 
 from __future__ import annotations
@@ -21,78 +24,10 @@ import argparse
 import sys
 import time
 
+from autograder.commands import export, feedback, generate, grade, use_course
 from autograder.course import Course, CourseError
 
 __all__ = ["main", "grade", "generate"]
-
-
-def generate(course: Course, assignment: str, quiet: bool = False) -> str:
-    """Generate the student version of ``assignment`` (and register it in the gradebook).
-
-    If nbgrader fails, the previous ``release/<assignment>/`` and gradebook are put back and
-    the CourseError carries nbgrader's reason.
-    """
-    course.check_assignment(assignment)
-    if not course.source_notebook(assignment).is_file():
-        raise CourseError(f"no source notebook {course.source_notebook(assignment)}")
-    try:
-        with course.restored_on_failure(assignment):
-            log = course.run_api("generate_assignment", assignment, force=True)
-    except CourseError as exc:
-        kept = (f"release/{assignment} and the gradebook are as they were"
-                if course.release_notebook(assignment).is_file() else f"release/{assignment} was not created")
-        raise CourseError(f"{exc}\n({kept})") from None
-    if not quiet and log:
-        print(log.rstrip())
-    return str(course.release_notebook(assignment))
-
-
-def grade(course: Course, assignment: str, workers: int = 1, students=None, fresh: bool = False,
-          progress: bool = True, limits=None):
-    """Grade every (or the given) submission of ``assignment`` with the trusted pipeline.
-
-    Each finished record is written — in this process only — into nbgrader's gradebook
-    and as ``autograded/<student>/<A>/<A>.ipynb``. Returns the list of GradeRecords (those
-    taken unchanged from the journal have ``replayed`` set). ``fresh`` forgets the journal
-    records of ``students`` (of everyone if not given) first.
-    """
-    from autograder import feedback, gradebook
-    from autograder.checks import ASSIGNMENTS
-    from autograder.pipeline import GradeTask, forget, grade_all
-
-    course.require_generated(assignment)
-    if assignment not in ASSIGNMENTS:
-        raise CourseError(f"assignment {assignment!r} has no checks: autograder.checks grades "
-                          f"{', '.join(ASSIGNMENTS)}")
-    all_students = course.students(assignment)
-    if students:
-        missing = [s for s in students if s not in all_students]
-        if missing:
-            raise CourseError(f"--student: no submission of {assignment} for {missing} under {course.root / 'submitted'}")
-        all_students = [s for s in all_students if s in students]
-    journal = course.journal_path(assignment)
-    journal.parent.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        forget(journal, assignment, all_students if students else None)
-    tasks = [
-        GradeTask(
-            assignment=assignment,
-            student=s,
-            submission_dir=str(course.submitted_dir(s, assignment)),
-            notebook_name=course.notebook_name(assignment),
-            release_notebook=str(course.release_notebook(assignment)),
-        )
-        for s in all_students
-    ]
-
-    fb = feedback.Writer(course)
-    with gradebook.Writer(course) as gbw:
-        def on_record(record):
-            gbw.write(record)
-            fb.write(record)
-
-        return grade_all(tasks, workers=workers, journal=str(journal), on_record=on_record, progress=progress,
-                         limits=limits)
 
 
 def _print_summary(records) -> None:
@@ -104,8 +39,12 @@ def _print_summary(records) -> None:
         print(f"  {r.student:<24} {total:>5g}/{possible:g}  failed: {', '.join(failed) or '-'}{extra}")
 
 
+def _course(args) -> Course:
+    return use_course(Course.find(args.course))
+
+
 def _cmd_generate(args):
-    course = Course.find(args.course)
+    course = _course(args)
     for a in args.assignment:  # every name first: a typo stops before anything is generated
         course.check_assignment(a)
     for a in args.assignment:
@@ -115,7 +54,7 @@ def _cmd_generate(args):
 
 
 def _cmd_grade(args):
-    course = Course.find(args.course)
+    course = _course(args)
     t0 = time.perf_counter()
     limits = None
     if args.timeout is not None:
@@ -137,19 +76,14 @@ def _cmd_grade(args):
 
 
 def _cmd_feedback(args):
-    course = Course.find(args.course)
-    course.require_generated(args.assignment)
-    log = course.run_api("generate_feedback", args.assignment, force=True)
-    if not args.quiet and log:
-        print(log.rstrip())
+    course = _course(args)
+    feedback(course, args.assignment, quiet=args.quiet)
     print(f"feedback HTML: {course.root / 'feedback'}/<student>/{args.assignment}/{args.assignment}.html")
     return 0
 
 
 def _cmd_export(args):
-    course = Course.find(args.course)
-    to = args.to or str(course.root / "grades.csv")
-    course.nbgrader("export", "--to", to, capture=args.quiet)
+    to = export(_course(args), args.to, quiet=args.quiet)
     print(f"grades CSV: {to}")
     return 0
 
@@ -157,7 +91,7 @@ def _cmd_export(args):
 def _cmd_report(args):
     from autograder.report import build_report
 
-    course = Course.find(args.course)
+    course = _course(args)
     rep = build_report(course, args.assignment)
     print(rep.text)
     return 0

@@ -6,9 +6,12 @@ The helpers here are also what the tests and ``benchmarks/bench_grading.py`` use
   ``solutions/`` notebooks) into a fresh folder — the copy's ``nbgrader_config.py`` resolves
   its paths relative to itself, so every nbgrader command works there unchanged;
 * :func:`solution_code` reads a function's reference solution out of the source notebook;
+* :data:`BUGS` holds one typical bug per function, taken from the assignment's submissions;
 * :func:`write_submission` writes ``submitted/<student>/<A>/<A>.ipynb`` from the released
   notebook with chosen code in each solution cell — the solution itself, a blank submission,
   one function broken (:data:`BUGS`), one that raises, one that never returns.
+
+It runs the course with :mod:`autograder.commands`, as the command line does.
 """
 
 from __future__ import annotations
@@ -21,109 +24,41 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import assignments
+from autograder.commands import export, feedback, generate, grade, use_course
 from autograder.course import Course
+from autograder.submissions import solution_code
 
 __all__ = ["make_course_copy", "solution_code", "write_submission", "BUGS", "RAISES", "HANGS", "run_demo",
            "SAMPLE_KINDS"]
 
-_REPO = Path(__file__).resolve().parent.parent
+#: What of an assignment's folder a course copy leaves out.
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
-#: One typical bug per graded function: (what is wrong, replacement source).
-BUGS: dict[str, dict[str, tuple[str, str]]] = {
-    "backprop": {
-        "linear_backward": ("dW transposed", '''
-def linear_backward(dout, x, W):
-    dx = dout @ W
-    dW = x.T @ dout
-    db = dout.sum(axis=0)
-    return dx, dW, db
-'''),
-        "sigmoid_backward": ("upstream gradient dout ignored", '''
-def sigmoid_backward(dout, z):
-    s = sigmoid_forward(z)
-    return s * (1.0 - s)
-'''),
-        "tanh_backward": ("derivative taken as 1 - tanh(z)", '''
-def tanh_backward(dout, z):
-    return dout * (1.0 - np.tanh(z))
-'''),
-        "relu_backward": ("input modified in place", '''
-def relu_backward(dout, z):
-    dout[z <= 0] = 0.0
-    return dout
-'''),
-        "softmax_backward": ("diagonal Jacobian only (treated as elementwise)", '''
-def softmax_backward(dout, z):
-    y = softmax_forward(z)
-    return dout * y * (1.0 - y)
-'''),
-        "softmax_cross_entropy": ("gradient missing the 1/N of the mean", '''
-def softmax_cross_entropy(logits, y):
-    n = logits.shape[0]
-    logp = log_softmax(logits)
-    loss = float(-logp[np.arange(n), y].sum() / n)
-    dlogits = np.exp(logp)
-    dlogits[np.arange(n), y] -= 1.0
-    return loss, dlogits
-'''),
-        "mlp_loss_and_grads": ("ReLU derivative missing in the backward pass", '''
-def mlp_loss_and_grads(params, x, y):
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    z1 = linear_forward(x, W1, b1)
-    h1 = relu_forward(z1)
-    s = linear_forward(h1, W2, b2)
-    loss, ds = softmax_cross_entropy(s, y)
-    dh1, dW2, db2 = linear_backward(ds, h1, W2)
-    _, dW1, db1 = linear_backward(dh1, x, W1)
-    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-'''),
-    },
-    "optimizers": {
-        "momentum_step": ("gradient term with the wrong sign", '''
-def momentum_step(w, dw, grad, lr, beta):
-    dw = beta * dw + lr * grad
-    return w + dw, dw
-'''),
-        "nesterov_step": ("plain momentum instead of Nesterov", '''
-def nesterov_step(w, dw, grad, lr, beta):
-    dw = beta * dw - lr * grad
-    return w + dw, dw
-'''),
-        "adam_step": ("no bias correction", '''
-def adam_step(w, m, v, t, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1.0 - beta1) * grad
-    v = beta2 * v + (1.0 - beta2) * grad * grad
-    return w - lr * m / (np.sqrt(v) + eps), m, v
-'''),
-        "rprop_step": ("no return to the previous location after a sign change", '''
-def rprop_step(w, prev_grad, size, grad, alpha=1.2, beta=0.5, step_min=1e-6, step_max=50.0):
-    same = np.sign(prev_grad) == np.sign(grad)
-    size = np.where(same, np.minimum(alpha * size, step_max), np.maximum(beta * size, step_min))
-    prev_grad = np.where(same, grad, prev_grad)
-    return w - np.sign(prev_grad) * size, prev_grad, size
-'''),
-    },
-    "svm": {
-        "hinge_loss_and_grad": ("regularizer gradient w missing", '''
-def hinge_loss_and_grad(w, b, X, y, C):
-    margins = y * (X @ w + b)
-    active = margins < 1.0
-    loss = 0.5 * float(w @ w) + C * float(np.sum(1.0 - margins[active]))
-    dw = -C * (y[active] @ X[active])
-    db = -C * float(np.sum(y[active]))
-    return loss, dw, db
-'''),
-        "train_linear_svm": ("only 5 steps (stops far from the optimum)", '''
-def train_linear_svm(X, y, C, lr, epochs, seed):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for t in range(1, 6):
-        loss, dw, db = hinge_loss_and_grad(w, b, X, y, C)
-        w = w - lr * dw
-        b = b - lr * db
-    return w, float(b)
-'''),
-    },
-}
+class _Bugs(dict):
+    """``BUGS[A][f] = (what is wrong, source)``: one typical bug per graded function, read from
+    the assignment's own buggy submissions (``solutions/<A>/submissions/bug_*.py``): the one
+    marked ``DEMO = True`` that changes ``f`` only and fails ``test_<f>`` only."""
+
+    def __missing__(self, assignment):
+        from autograder.submissions import load
+
+        bugs: dict[str, tuple[str, str]] = {}
+        for sub in load([assignment]):
+            if not sub.demo:
+                continue
+            if sub.kind != "buggy" or list(sub.cells) != [t[len("test_"):] for t in sub.failing_tests()]:
+                raise ValueError(f"{sub.path}: DEMO submissions change one function and fail its test only")
+            function = next(iter(sub.cells))
+            if function in bugs:
+                raise ValueError(f"{sub.path}: a second DEMO submission for {function}")
+            bugs[function] = (sub.description.split("; others")[0].strip(), sub.cells[function])
+        self[assignment] = bugs
+        return bugs
+
+
+#: One typical bug per graded function of each assignment (see :class:`_Bugs`).
+BUGS: dict[str, dict[str, tuple[str, str]]] = _Bugs()
 
 #: A body that raises, and one that never returns (for any function).
 RAISES = "raise ValueError('I am not finished')"
@@ -133,39 +68,20 @@ SAMPLE_KINDS = ("solution", "blank", "buggy:<function>", "raises:<function>", "h
 
 
 def make_course_copy(dest: str | Path | None = None) -> Course:
-    """Copy the course (config + source notebooks) into ``dest`` (default: a new temp dir).
+    """Copy the course (config + every assignment folder) into ``dest`` (default: a new temp dir).
 
     Layout of the copy: ``dest/autograder/nbgrader_config.py`` (the course root) and
-    ``dest/solutions/<A>/<A>.ipynb``. Returns the :class:`Course` of the copy.
+    ``dest/solutions/<A>/`` (source notebook, builder, checks, submissions). Returns the
+    :class:`Course` of the copy.
     """
     dest = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="autograder-demo-"))
+    solutions = assignments.solutions_root()
     root = dest / "autograder"
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_REPO / "autograder" / "nbgrader_config.py", root / "nbgrader_config.py")
-    src = _REPO / "solutions"
-    for nb in src.glob("*/*.ipynb"):
-        if nb.parent.name != nb.stem:
-            continue
-        (dest / "solutions" / nb.parent.name).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(nb, dest / "solutions" / nb.parent.name / nb.name)
+    shutil.copyfile(solutions.parent / "autograder" / "nbgrader_config.py", root / "nbgrader_config.py")
+    for a in assignments.assignments():
+        shutil.copytree(solutions / a, dest / "solutions" / a, ignore=_NOT_COPIED, dirs_exist_ok=True)
     return Course(root)
-
-
-def _solution_cells(course: Course, assignment: str) -> dict[str, str]:
-    nb = nbformat.read(str(course.source_notebook(assignment)), as_version=4)
-    out = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            out[meta["grade_id"]] = cell.source
-    return out
-
-
-def solution_code(course: Course, assignment: str, function: str) -> str:
-    """The reference solution of ``function`` from the source notebook, markers removed."""
-    src = _solution_cells(course, assignment)[function]
-    return "\n".join(line for line in src.split("\n") if "### BEGIN SOLUTION" not in line
-                     and "### END SOLUTION" not in line)
 
 
 def _with_body(course, assignment, function, body):
@@ -174,6 +90,11 @@ def _with_body(course, assignment, function, body):
     m = re.search(rf"def {function}\(.*?\):\n(\s+\"\"\"[\s\S]*?\"\"\"\n)?", src)
     head = src[: m.end()]
     return head + "    " + body + "\n"
+
+
+def _graded_functions(nb) -> list[str]:
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
 
 
 def write_submission(course: Course, assignment: str, student: str, functions: dict[str, str] | None = None,
@@ -186,10 +107,9 @@ def write_submission(course: Course, assignment: str, student: str, functions: d
     ``functions`` overrides the code of individual solution cells afterwards.
     """
     release = nbformat.read(str(course.release_notebook(assignment)), as_version=4)
-    sols = _solution_cells(course, assignment)
     code = {}
     if kind != "blank":
-        code = {f: solution_code(course, assignment, f) for f in sols}
+        code = {f: solution_code(course, assignment, f) for f in _graded_functions(release)}
     if kind.startswith("buggy:"):
         f = kind.split(":", 1)[1]
         code[f] = BUGS[assignment][f][1].strip("\n")
@@ -238,15 +158,14 @@ def _demo_submissions(course: Course) -> dict[str, str]:
 
 def run_demo(directory: str | None = None, workers: int = 2, keep: bool = True) -> int:
     """Build a throwaway course, submit samples, grade, give feedback, export, report."""
-    from autograder.cli import generate, grade
     from autograder.report import build_report
 
     t0 = time.perf_counter()
-    course = make_course_copy(directory)
+    course = use_course(make_course_copy(directory))
     print(f"demo course: {course.root.parent}")
     print(f"  course root (nbgrader_config.py): {course.root}")
     print(f"  source notebooks:                 {course.source_root}")
-    for a in ("backprop", "optimizers", "svm"):
+    for a in assignments.assignments():
         generate(course, a, quiet=True)
     print(f"1. generated the student versions:  {course.root / 'release'}/<assignment>/")
     plan = _demo_submissions(course)
@@ -259,10 +178,9 @@ def run_demo(directory: str | None = None, workers: int = 2, keep: bool = True) 
         failed = [o.test_id for o in r.outcomes if not o.passed]
         extra = f" ({r.reason})" if r.status != "graded" else ""
         print(f"     {r.student:<6} {r.score:>4g}/{r.max_score:g}  failed: {', '.join(failed) or '-'}{extra}")
-    course.run_api("generate_feedback", "backprop", force=True)
+    feedback(course, "backprop", quiet=True)
     print(f"4. feedback HTML:                   {course.root / 'feedback'}/<student>/backprop/backprop.html")
-    csv = course.root / "grades.csv"
-    course.nbgrader("export", "--to", str(csv), capture=True)
+    csv = export(course, quiet=True)
     print(f"5. grades CSV (nbgrader export):    {csv}")
     rep = build_report(course, "backprop")
     print(f"6. report:                          {rep.directory}")

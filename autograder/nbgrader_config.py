@@ -1,4 +1,4 @@
-"""nbgrader configuration of the coursekit course (contract B).
+"""nbgrader configuration of the coursekit course (see ARCHITECTURE.md, Grading).
 
 This folder, ``autograder/``, is the nbgrader course root: run stock nbgrader commands
 from here (``nbgrader generate_assignment backprop``, ``nbgrader autograde backprop``,
@@ -28,11 +28,14 @@ c.CourseDirectory.root = _ROOT
 # Source notebooks live in the repository's solutions/ folder, one level up.
 c.CourseDirectory.source_directory = os.path.join("..", "solutions")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, "gradebook.db")
-# Only notebooks are released/collected; generator scripts stay in tools/.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
+# solutions/<A>/ holds everything about assignment A (see ARCHITECTURE.md, Assignments):
+# nbgrader copies every file of it into release/A/ except these, so only the notebook (and any
+# data file a student needs) reaches the students — never the checks, the builder or the
+# demo submissions (tests/grading/test_release_contents.py generates every assignment and checks).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", "submissions"]
 
-# Assignments of the term: backprop, optimizers, svm (nbgrader adds each to the gradebook
-# when it is generated).
+# Assignments of the term: one per folder solutions/<A>/ with a checks.py
+# (autograder.assignments); nbgrader adds each to the gradebook when it is generated.
 
 # Stock autograde: a hidden test cell runs the full finite-difference check (a few seconds);
 # an endless loop in a student's cell is interrupted after this many seconds.

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.checks.base import Flag
 from autograder.course import Course, CourseError
 
 __all__ = ["build_report", "Report"]
@@ -78,7 +79,7 @@ def build_report(course: Course, assignment: str) -> Report:
     totals = {row[0]: sum(row[1].get(t, 0.0) for t, _ in tests) for row in rows}
     failed = [{"student": row[0], "reason": row[3]} for row in rows if row[2] != "graded"]
     # "error" (an exception in the student's code) is ordinary failure, not a reason for a look
-    flagged = [{"student": row[0], "flags": [f for f in row[4] if f != "error"], "notes": row[5]} for row in rows]
+    flagged = [{"student": row[0], "flags": [f for f in row[4] if f != Flag.ERROR], "notes": row[5]} for row in rows]
     flagged = [f for f in flagged if f["flags"] or f["notes"]]
 
     out_dir = course.reports_dir(assignment)

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks import checks_for, reference_source
-from autograder.checks.base import CallResult, TestOutcome
+from autograder.checks.base import STATUS_FLAG, CallResult, Flag, TestOutcome
 from autograder.extract import extract, reference_use
 from autograder.sandbox import Limits, run_calls
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "hash_files"]
 
-# CallResult status -> outcome flag (the vocabulary of autograder.checks.backprop). Only time,
+# CallResult status -> outcome flag (autograder.checks.base.Flag, one vocabulary). Only time,
 # memory and crashes zero a check; output beyond the cap is dropped, with a note (see _grade_check).
-_LIMIT_FLAGS = {"timeout": "timeout", "cpu": "timeout", "memory": "memory", "crashed": "crashed"}
-_FLAG_ALIASES = {"cpu": "timeout", "output_limit": "output-limit", "refused": "reference-implementation"}
+_LIMIT_FLAGS = {s: STATUS_FLAG[s] for s in ("timeout", "cpu", "memory", "crashed")}
+_FLAG_ALIASES = STATUS_FLAG
 
 
 @dataclass
@@ -134,12 +134,12 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
     f = check.function
     if f in refused:
         return _zero(check, f"{f} was not graded: it uses the course's reference implementation "
-                            f"({refused[f]}). Write it yourself.", ["reference-implementation"])
+                            f"({refused[f]}). Write it yourself.", [Flag.REFERENCE])
     if not ext.present.get(f):
         if f in ext.problems:
-            return _zero(check, f"{f} could not be graded: {ext.problems[f]}.", ["missing"])
+            return _zero(check, f"{f} could not be graded: {ext.problems[f]}.", [Flag.MISSING])
         return _zero(check, f"{f} was not found in your notebook (no `def {f}(` in a code cell).",
-                     ["missing"])
+                     [Flag.MISSING])
     calls = check.grading_calls()
     if state.get("load_fate"):
         # the student's top-level code already died before any call (infinite loop, memory,
@@ -157,7 +157,7 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
             results = [CallResult(status=r.status, error=state["load_fate"][1], stdout=r.stdout) for r in results]
     if any(m.split(".")[0] == "coursekit" for m in info.get("modules", [])):
         return _zero(check, f"{f} was not graded: your code imported the course's reference "
-                            "implementation (coursekit).", ["reference-implementation"])
+                            "implementation (coursekit).", [Flag.REFERENCE])
     outcome = check.judge(calls, results)
     flags = list(dict.fromkeys(_FLAG_ALIASES.get(f, f) for f in outcome.flags))
     for r in results:
@@ -204,13 +204,13 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
                 except Exception as exc:  # a grader/sandbox fault: this test only
                     outcomes.append(_zero(c, f"{c.function} could not be graded (grader error: "
                                              f"{_one_line(exc, 120)}); the instructor was notified.",
-                                          ["grader-error"]))
-            flags = sorted({fl for o in outcomes for fl in o.flags if fl != "missing"})
+                                          [Flag.GRADER_ERROR]))
+            flags = sorted({fl for o in outcomes for fl in o.flags if fl != Flag.MISSING})
             rec = GradeRecord(task.assignment, task.student, "graded", outcomes=outcomes,
                               flags=flags, notes=list(ext.notes))
             for err in dict.fromkeys(state.get("load_errors", [])):
                 rec.notes.append(_one_line(f"the notebook's top-level code raised {err}"))
-            if any("grader-error" in o.flags for o in outcomes):
+            if any(Flag.GRADER_ERROR in o.flags for o in outcomes):
                 rec.notes.append("grader error on some tests (see messages)")
     except Exception as exc:
         rec = GradeRecord(task.assignment, task.student, "failed",
@@ -223,7 +223,7 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
         after = before
     if after != before:
         rec.notes.append("the submission folder changed while it was graded")
-        rec.flags.append("submission-changed")
+        rec.flags.append(Flag.SUBMISSION_CHANGED)
     rec.submission_files = before
     rec.seconds = time.monotonic() - t0
     return rec

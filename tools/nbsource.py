@@ -1,4 +1,4 @@
-"""Small helpers to build nbgrader *source* notebooks with nbformat (used by tools/build_*.py).
+"""Small helpers to build nbgrader *source* notebooks with nbformat (used by solutions/<A>/build.py).
 
 Every cell gets nbgrader metadata of schema version 3:
 - ``md(text)``                      a plain markdown cell (no nbgrader role)
@@ -129,3 +129,18 @@ def self_check_cell(function, assignment):
         ''',
         f"check_{function}",
     )
+
+
+def assignment_points(folder):
+    """``{function: points}`` of the assignment in ``folder`` (``solutions/<A>/``), read from its
+    checks module (the one place points are written); whole numbers as ``int``, as nbgrader
+    shows them."""
+    from pathlib import Path
+
+    from autograder.assignments import use_solutions
+    from autograder.checks import module_for
+
+    folder = Path(folder).resolve()
+    use_solutions(folder.parent)
+    points = module_for(folder.name).POINTS
+    return {f: int(p) if float(p).is_integer() else float(p) for f, p in points.items()}

@@ -1,25 +1,29 @@
 """The checks of every graded function, per assignment.
 
-Each assignment has a module ``autograder.checks.<assignment>`` that defines
+The shared machinery lives here (:mod:`autograder.checks.base`: cases, results, outcomes and
+the flag names; :mod:`autograder.checks.inkernel`: a check run inside a notebook's kernel).
+The checks of assignment ``A`` live in its folder, ``solutions/A/checks.py``, and are imported
+as ``autograder.checks.A`` (:mod:`autograder.assignments` finds them; see ARCHITECTURE.md,
+Assignments). Each such module defines
 
+- ``POINTS``: ``{function: points}`` in notebook order (the notebook's builder reads it too);
 - ``checks() -> list[FunctionCheck]``: one check per graded function, in notebook order;
 - ``reference_source(function: str) -> str``: self-contained source text (numpy only,
-  no ``import coursekit``) defining the trusted reference ``function``; the sandbox
-  executes it after the student's code when a check lists ``function`` in its
-  ``overrides``.
-
-Assignments: ``backprop`` (this package's :mod:`autograder.checks.backprop`),
-``optimizers`` and ``svm``.
+  no ``import coursekit``) defining the trusted reference ``function``, derived from
+  coursekit's one implementation; the sandbox executes it after the student's code when a
+  check lists ``function`` in its ``overrides``.
 """
 
 from __future__ import annotations
 
 import importlib
 
+from autograder import assignments as _assignments
 from autograder.checks.base import Call, CallResult, FunctionCheck, TestOutcome, to_plain, VISIBLE_SEED
 
 __all__ = [
     "ASSIGNMENTS",
+    "module_for",
     "checks_for",
     "check_for",
     "reference_source",
@@ -31,18 +35,24 @@ __all__ = [
     "VISIBLE_SEED",
 ]
 
-ASSIGNMENTS = ("backprop", "optimizers", "svm")
+_assignments.install_finder()
 
 
-def _module(assignment: str):
-    if assignment not in ASSIGNMENTS:
-        raise ValueError(f"assignment: expected one of {ASSIGNMENTS}, got {assignment!r}")
-    return importlib.import_module(f"autograder.checks.{assignment}")
+def __getattr__(name):
+    if name == "ASSIGNMENTS":  # derived from the folders, never written down
+        return _assignments.assignments()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def module_for(assignment: str):
+    """The checks module of ``assignment`` (``solutions/<assignment>/checks.py``)."""
+    _assignments.check_assignment(assignment)
+    return importlib.import_module(f"{__name__}.{assignment}")
 
 
 def checks_for(assignment: str) -> list[FunctionCheck]:
     """The list of :class:`FunctionCheck` of ``assignment`` (fresh instances)."""
-    return list(_module(assignment).checks())
+    return list(module_for(assignment).checks())
 
 
 def check_for(assignment: str, function: str) -> FunctionCheck:
@@ -56,4 +66,4 @@ def check_for(assignment: str, function: str) -> FunctionCheck:
 
 def reference_source(assignment: str, function: str) -> str:
     """Trusted, self-contained source text defining the reference ``function``."""
-    return _module(assignment).reference_source(function)
+    return module_for(assignment).reference_source(function)

@@ -1,6 +1,6 @@
 """The data types shared by the trusted grader, the sandbox and the checks.
 
-A graded function is checked in three steps (see GRADING_INTERFACES / the README's
+A graded function is checked in three steps (see ARCHITECTURE.md, Grading, and the README's
 instructor guide):
 
 1. ``calls = check.calls(seed)`` — the trusted process builds the inputs (plain data).
@@ -34,6 +34,8 @@ __all__ = [
     "FunctionCheck",
     "to_plain",
     "STATUSES",
+    "Flag",
+    "STATUS_FLAG",
     "VISIBLE_SEED",
     "HIDDEN_SEED",
     "dtype_report",
@@ -53,6 +55,38 @@ HIDDEN_SEED = 271828
 
 #: Every status a :class:`CallResult` may carry.
 STATUSES = ("ok", "error", "timeout", "cpu", "memory", "crashed", "output_limit", "missing", "refused")
+
+
+class Flag:
+    """The flags a :class:`TestOutcome` or a grade record may carry: one name per condition, for
+    every assignment (``autograder report`` lists them; see ARCHITECTURE.md, Grading)."""
+
+    ERROR = "error"                         #: the function raised
+    TIMEOUT = "timeout"                     #: wall-clock or CPU limit hit
+    MEMORY = "memory"                       #: memory limit hit
+    CRASHED = "crashed"                     #: the sandboxed process died
+    OUTPUT_LIMIT = "output-limit"           #: printed more than the output cap
+    MISSING = "missing"                     #: the function is not defined
+    REFERENCE = "reference-implementation"  #: used the course's reference instead of own code
+    MUTATES_INPUT = "mutates-input"         #: modified an input array in place
+    DTYPE = "dtype"                         #: returned a dtype other than float64
+    NONFINITE = "nonfinite"                 #: returned NaN or inf
+    GRADER_ERROR = "grader-error"           #: the grader itself failed on this case
+    GRADER_SANITY = "grader-sanity"         #: the reference disagreed with finite differences
+    SUBMISSION_CHANGED = "submission-changed"  #: the submission folder changed while graded
+
+
+#: The flag of each :data:`STATUSES` value other than "ok".
+STATUS_FLAG = {
+    "error": Flag.ERROR,
+    "timeout": Flag.TIMEOUT,
+    "cpu": Flag.TIMEOUT,
+    "memory": Flag.MEMORY,
+    "crashed": Flag.CRASHED,
+    "output_limit": Flag.OUTPUT_LIMIT,
+    "missing": Flag.MISSING,
+    "refused": Flag.REFERENCE,
+}
 
 _MAX_DEPTH = 32
 
@@ -207,13 +241,14 @@ class FunctionCheck:
         return np.random.default_rng([int(seed) & 0xFFFFFFFF, *name_key])
 
     def outcome(self, points: float, messages: list[str], flags: list[str] | None = None) -> TestOutcome:
+        """The outcome of this check; ``flags`` (names of :class:`Flag`) are kept once each."""
         return TestOutcome(
             test_id=self.test_id,
             function=self.function,
             points=float(points),
             points_possible=float(self.points),
             messages=list(messages),
-            flags=list(flags or []),
+            flags=list(dict.fromkeys(flags or [])),
         )
 
     def __repr__(self) -> str:

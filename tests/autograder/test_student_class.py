@@ -1,4 +1,4 @@
-"""The class of hand-written submissions (``student_class/``) graded end to end (issue 12).
+"""The class of hand-written submissions (``solutions/<A>/submissions/``) graded end to end (issue 12).
 
 One course copy; the three assignments generated; every submission of the class written under its
 own id; then, from the course root, as an instructor would:
@@ -33,7 +33,8 @@ from student_class import grading  # noqa: E402
 
 pytestmark = pytest.mark.timeout(1500)
 
-ASSIGNMENTS = ("backprop", "optimizers", "svm")
+from autograder import ASSIGNMENTS  # noqa: E402  (one per folder solutions/<A>/)
+
 SUBS = sc.load(ASSIGNMENTS)
 HONEST = [s for s in SUBS if s.kind == "honest"]
 CHECKED = [s for s in SUBS if s.expect_messages or s.expect_notes]

@@ -1,4 +1,4 @@
-"""The course root, the released notebooks (contract B) and the course-root lookup."""
+"""The course root, the released notebooks (see ARCHITECTURE.md, "The backprop assignment") and the course-root lookup."""
 
 from __future__ import annotations
 
