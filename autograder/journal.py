@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.sandbox import Limits
-from autograder.submission import GradeRecord, _sha256
+from autograder.grade_one import GradeRecord, _sha256
 
 __all__ = ["fingerprint", "verdict_modules", "read_journal", "forget"]
 
@@ -28,7 +28,7 @@ __all__ = ["fingerprint", "verdict_modules", "read_journal", "forget"]
 _GRADING_MODULES = ("autograder.checks", "autograder.checks.base", "autograder.extract", "autograder.notebook",
                     "autograder.reference_scan", "autograder.harness",
                     "autograder.sandbox_root", "autograder.zygote",
-                    "autograder.sandbox", "autograder.wire", "autograder.submission", "autograder.pipeline")
+                    "autograder.sandbox", "autograder.wire", "autograder.grade_one", "autograder.pipeline")
 #: Libraries the judges compute expectations with (their versions are part of the fingerprint).
 _LIBRARIES = ("numpy", "scipy", "scikit-learn")
 

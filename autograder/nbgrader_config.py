@@ -31,7 +31,7 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, "gradebook.db")
 # solutions/<A>/ holds everything about assignment A (see ARCHITECTURE.md, Assignments):
 # nbgrader copies every file of it into release/A/ except these, so only the notebook (and any
 # data file a student needs) reaches the students — never the checks, the builder or the
-# demo submissions (tests/grading/test_release_contents.py generates every assignment and checks).
+# demo submissions (tests/autograder/grading/test_release_contents.py generates every assignment and checks).
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", "submissions"]
 
 # Assignments of the term: one per folder solutions/<A>/ with a checks.py

@@ -1,11 +1,11 @@
 """Grade submissions: one self-contained task per submission, in parallel, resumable.
 
-``grade_all`` runs :func:`~autograder.submission.grade_submission` for every task, in worker
+``grade_all`` runs :func:`~autograder.grade_one.grade_submission` for every task, in worker
 processes (each with its own sandbox zygote), hands every record to ``on_record`` in the main
 process (the single writer of the gradebook), and appends it to the journal
 (:mod:`autograder.journal`), so a run killed with SIGKILL and started again skips the finished
 students. ``summary`` / ``format_summary`` count the results for the instructor. The names of
-:mod:`autograder.submission` and :mod:`autograder.journal` are re-exported here. See
+:mod:`autograder.grade_one` and :mod:`autograder.journal` are re-exported here. See
 ARCHITECTURE.md, Grading.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from autograder import sandbox
 from autograder.checks import checks_for
 from autograder.journal import _append, _key, _repair_journal, fingerprint, forget, read_journal
 from autograder.sandbox import Limits
-from autograder.submission import GradeRecord, GradeTask, grade_submission, hash_files
+from autograder.grade_one import GradeRecord, GradeTask, grade_submission, hash_files
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "grade_all", "summary", "format_summary",
            "hash_files", "read_journal", "forget", "fingerprint"]

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "checks"))
+sys.path.insert(0, str(REPO / "tests" / "autograder" / "checks"))
 
 from check_helpers import grade, worst_margin  # noqa: E402
 
@@ -35,8 +35,8 @@ def _module(path):
 
 
 def variants():
-    bp = _module(REPO / "tests" / "checks" / "test_backprop_stability_and_dtypes.py")
-    osvm = _module(REPO / "tests" / "grading" / "test_checks_optimizers_svm.py")
+    bp = _module(REPO / "tests" / "autograder" / "checks" / "test_backprop_stability_and_dtypes.py")
+    osvm = _module(REPO / "tests" / "autograder" / "grading" / "test_checks_optimizers_svm.py")
     out = [("backprop", f, fn) for f, fn in bp.HONEST]
     out += [
         ("optimizers", "momentum_step", osvm.torch_momentum),

@@ -1,7 +1,7 @@
 """Grading throughput with the sandbox's isolation on, next to the same pipeline with it off.
 
 Builds a throwaway course of backprop submissions (honest ones and typical bugs, built from the
-release notebook + the reference solution as in tests/security/course_factory.py), then times
+release notebook + the reference solution as in tests/autograder/security/course_factory.py), then times
 ``autograder.pipeline.grade_all`` end to end — extraction, one sandboxed process per graded
 function, judging — with
 
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "security"))
+sys.path.insert(0, str(ROOT / "tests" / "autograder" / "security"))
 
 from course_factory import make_course, tasks_for  # noqa: E402
 

@@ -3,7 +3,7 @@ the course root, stock ``nbgrader generate_assignment`` from a copy of the cours
 ``autograder`` console script and the ``submitted/<student>/backprop/backprop.ipynb`` layout.
 
 Everything that writes runs on a COPY of ``autograder/`` + ``solutions/`` in a temp dir.
-End-to-end grading behaviour is tested in tests/grading; this module pins the surface.
+End-to-end grading behaviour is tested in tests/autograder/grading; this module pins the surface.
 """
 
 from __future__ import annotations

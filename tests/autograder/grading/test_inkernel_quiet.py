@@ -3,7 +3,7 @@ keeps the student's output and warnings out of the cell, for the checked calls o
 
 Stock nbgrader scores a graded cell with any stderr output as 0, so nothing may reach stderr
 while a correct function is checked — numpy overflow warnings, prints to stderr, bytes written
-to file descriptor 2. End to end with the real graders: tests/grading/test_graders_agree.py.
+to file descriptor 2. End to end with the real graders: tests/autograder/grading/test_graders_agree.py.
 """
 
 from __future__ import annotations

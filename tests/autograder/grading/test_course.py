@@ -75,7 +75,7 @@ def test_stock_nbgrader_generate_reads_sources_from_solutions(generated_course):
 
 def test_course_root_is_found_from_anywhere_in_the_repo(tmp_path):
     assert find_course_root(start=REPO) == REPO / "autograder"
-    assert find_course_root(start=REPO / "tests" / "grading") == REPO / "autograder"
+    assert find_course_root(start=REPO / "tests" / "autograder" / "grading") == REPO / "autograder"
     assert find_course_root(start=REPO / "autograder") == REPO / "autograder"
     with pytest.raises(CourseError, match="--course"):
         find_course_root(course=tmp_path)

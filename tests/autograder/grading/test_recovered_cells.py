@@ -4,7 +4,7 @@ is graded, with a note; prose is never executed.
 Unit tests of :func:`autograder.extract.extract` / :func:`~autograder.extract.recover_code` on
 small hand-made notebooks, and of the stock-nbgrader side
 (:class:`autograder.nbrecover.RecoverSolutionCells`). End to end with both graders:
-tests/grading/test_graders_agree.py.
+tests/autograder/grading/test_graders_agree.py.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SOURCE_NB = REPO / "solutions" / "backprop" / "backprop.ipynb"
 FUNCTIONS = ["linear_backward", "sigmoid_backward", "tanh_backward", "relu_backward",
              "softmax_backward", "softmax_cross_entropy", "mlp_loss_and_grads"]

@@ -76,7 +76,7 @@ def test_changed_timeout_or_isolation_regrades(course):
     assert _grade(course, "--timeout", "5") == (3, 0)  # other limits: graded again
     assert _grade(course, "--timeout", "5") == (0, 3)
     level = sandbox.isolation_level()
-    if level == "none":  # CI (root) always reaches "full" (tests/security/conftest.py asserts it)
+    if level == "none":  # CI (root) always reaches "full" (tests/autograder/security/conftest.py asserts it)
         pytest.skip("this machine has no sandbox isolation to compare COURSEKIT_SANDBOX=none with")
     assert _grade(course, "--timeout", "5", env={"COURSEKIT_SANDBOX": "none"}) == (3, 0)
     assert _grade(course, "--timeout", "5", env={"COURSEKIT_SANDBOX": level}) == (3, 0)
