@@ -50,6 +50,7 @@ __all__ = [
     "softmax_cross_entropy",
     "cross_entropy",
     "hinge_loss",
+    "svm_objective",
     "mlp_forward",
     "mlp_loss_and_grads",
 ]
@@ -435,6 +436,35 @@ def hinge_loss(scores, y):
     loss = float(np.maximum(margins, 0.0).sum() / n)
     dscores = np.where(margins > 0, -y / n, 0.0)
     return loss, dscores
+
+
+def svm_objective(w, b, X, y, C):
+    """Primal soft-margin SVM objective and a subgradient (scikit-learn's C), on the hinge loss.
+
+    ``J(w, b) = ½‖w‖² + C Σᵢ max(0, 1 − yᵢ(w·xᵢ + b))``;
+    ``∂J/∂w = w − C Σ_{yᵢfᵢ<1} yᵢ xᵢ``, ``∂J/∂b = −C Σ_{yᵢfᵢ<1} yᵢ`` (0 at the kink yᵢfᵢ = 1),
+    i.e. :func:`hinge_loss` of the scores ``f = X w + b`` with δ = N·C·dscores.
+
+    Parameters
+    ----------
+    w : ndarray (D,)
+    b : float
+    X : ndarray (N, D)
+    y : ndarray (N,), values in {−1, +1}
+    C : float, > 0
+
+    Returns
+    -------
+    J : float
+    dw : ndarray (D,)
+    db : float
+    """
+    w = as_float_array(w, "w", ndim=1)
+    X = as_float_array(X, "X", ndim=2)
+    n = X.shape[0]
+    mean_hinge, dscores = hinge_loss(X @ w + b, y)
+    delta = (C * n) * dscores
+    return 0.5 * float(w @ w) + C * n * mean_hinge, w + X.T @ delta, float(delta.sum())
 
 
 # ---------------------------------------------------------------- two-layer network

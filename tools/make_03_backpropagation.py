@@ -5,6 +5,9 @@
 
 The worked node-network example (section 2) prints every value as ``name = value`` lines;
 tests/lectures/test_03_backpropagation.py recomputes them independently from the stored outputs.
+
+This file is the lecture's text and code cells in order, so it is as long as the lecture
+(over ~500 lines by design: splitting it would split the lecture).
 """
 
 from __future__ import annotations

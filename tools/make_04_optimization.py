@@ -5,6 +5,9 @@ Run from the repository root, then execute and validate:
     .venv/bin/python tools/make_04_optimization.py
     .venv/bin/jupyter nbconvert --to notebook --execute --inplace lectures/04_optimization.ipynb
     .venv/bin/pytest lectures/04_optimization.ipynb -p no:cacheprovider
+
+This file is the lecture's text and code cells in order, so it is as long as the lecture
+(over ~500 lines by design: splitting it would split the lecture).
 """
 
 from __future__ import annotations

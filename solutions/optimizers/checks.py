@@ -23,6 +23,9 @@ cases are the same for every student: those of the visible seed, then the hidden
 (sign error, torch's velocity convention, missing bias correction, ε inside the square root,
 off-by-one t, the plain momentum step instead of Nesterov's, no return to the previous point
 in Rprop, ...) the message names that bug.
+
+One module of a little over 500 lines: it holds the assignment's four step functions with their cases, expectations and diagnoses,
+which read best together (see ARCHITECTURE.md, Assignments).
 """
 
 from __future__ import annotations
