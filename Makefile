@@ -7,6 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= 2
 
 .PHONY: lab test install bench grade-demo browser-test lock clean
 
@@ -26,7 +28,7 @@ lab: $(STAMP)
 
 ## The whole test suite: unit, property, nbval over every notebook, end-to-end grading, browser.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Every benchmark, one table (installs the CPU build of PyTorch for the comparison rows).
 bench: $(STAMP)
