@@ -38,6 +38,21 @@ PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 4, 24, 38
 NOBODY = 65534
 
 
+
+def _work_dir(scratch: str) -> str:
+    """An empty folder on the child's scratch tmpfs, its working directory and HOME.
+
+    Not the tmpfs itself: when the Python installation lies under /tmp its re-bound path sits
+    on the scratch too, and a student's ``os.listdir(".")`` must not depend on where the
+    course is installed (same code, same grade)."""
+    for k in range(100):
+        path = os.path.join(scratch, "work" if k == 0 else f"work{k}")
+        if not os.path.exists(path):
+            os.mkdir(path)
+            os.chmod(path, 0o1777)  # the child drops to an unprivileged uid after this
+            return path
+    raise RuntimeError(f"no free working directory name on {scratch}")
+
 def _drop_caps():
     libc = _c()
     for cap in range(64):
@@ -101,11 +116,12 @@ def _child(setup, rfd, ack_w, res_w, out_w):
                    f"size={scratch},mode=1777")
             _root.apply_plan(root, setup["scratch_steps"])  # paths under /tmp, on this fresh scratch
             os.chroot(root)
-            os.chdir("/tmp")
+            home = _work_dir(_root.SCRATCH)
         else:
-            os.chdir(setup["scratch"])
+            home = setup["scratch"]
+        os.chdir(home)
         os.environ.clear()
-        os.environ.update({"HOME": "/tmp" if mode != "none" else setup["scratch"],
+        os.environ.update({"HOME": home,
                            "PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1",
                            "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"})
         _set_limits(req["limits"])

@@ -183,12 +183,16 @@ GRADE = textwrap.dedent("""
             "    except OSError:\\n"
             "        return os.path.exists('/tmp/mark') and os.path.isdir(site)\\n"
             "def seen():\\n"
-            "    return os.path.exists('/tmp/mark')\\n")
+            "    return os.path.exists('/tmp/mark')\\n"
+            "def here():\\n"
+            "    return sorted(os.listdir('.'))\\n")
     first = sandbox.run_calls(code, [Call("mark", (site,))])[0]
     second = sandbox.run_calls(code, [Call("seen")])[0]
+    third = sandbox.run_calls(code, [Call("here")])[0]
     print(json.dumps({"numpy": numpy.__file__, "level": sandbox.isolation_level(),
                       "site_writable": os.access(site, os.W_OK), "record": rec.to_dict(),
-                      "scratch": [first.status, first.value, first.error, second.status, second.value]}))
+                      "scratch": [first.status, first.value, first.error, second.status, second.value],
+                      "cwd": [third.status, third.value]}))
 """)
 
 
@@ -291,6 +295,7 @@ def test_a_venv_in_a_temporary_directory_grades_like_any_other(where, tmp_path, 
     assert _within(numpy_file, str(base)), f"numpy came from {numpy_file}, not from the venv in {base}"
     assert out["level"] == isolated
     assert out["scratch"] == ["ok", True, "", "ok", False]
+    assert out["cwd"] == ["ok", []], "the student's working directory shows where the course is installed"
     if read_only is not None:
         assert not out["site_writable"]
     rec = out["record"]
