@@ -36,6 +36,9 @@ __all__ = ["Answer", "Mistake", "RTOL", "same", "diagnose", "hint_message", "dty
 #: Relative tolerance of a match between a student's output and a mistake's output (relative to
 #: the larger magnitude of the two arrays): tight, so a different bug does not match by accident.
 RTOL = 1e-6
+#: Absolute floor of a match, relative to the largest output of the case (an output that is 0 in
+#: exact arithmetic, e.g. db = Σ ± C, comes out as ±1e-17 depending on the order of the sum).
+FLOOR = 1e-9
 #: A mistake must differ from the reference by more than this (relative) on some case.
 DIFFER_RTOL = 1e-4
 #: The start of every catalogue hint in a message (``autograder report`` and the benchmark count them).
@@ -96,9 +99,9 @@ def _arr(v):
     return np.asarray(v, dtype=np.float64)
 
 
-def same(a, b, rtol: float = RTOL) -> bool:
+def same(a, b, rtol: float = RTOL, atol: float = 0.0) -> bool:
     """Whether two outputs agree: same shape, NaN/±inf at the same places with the same values,
-    finite entries within ``rtol`` of the larger magnitude of the two arrays."""
+    finite entries within ``rtol`` of the larger magnitude of the two arrays (or within ``atol``)."""
     try:
         a, b = _arr(a), _arr(b)
     except (TypeError, ValueError):
@@ -116,7 +119,20 @@ def same(a, b, rtol: float = RTOL) -> bool:
     scale = max(float(np.abs(a).max()), float(np.abs(b).max()))
     if scale == 0.0:
         return True
-    return float(np.abs(a - b).max()) <= rtol * scale
+    return float(np.abs(a - b).max()) <= max(rtol * scale, atol)
+
+
+def _magnitude(outputs: dict) -> float:
+    m = 0.0
+    for v in outputs.values():
+        try:
+            a = _arr(v)
+        except (TypeError, ValueError):
+            continue
+        a = a[np.isfinite(a)]
+        if a.size:
+            m = max(m, float(np.abs(a).max()))
+    return m
 
 
 def _alternatives(outs):
@@ -124,7 +140,8 @@ def _alternatives(outs):
 
 
 def _agree(student: dict, wrong: dict, rtol: float) -> bool:
-    return all(name in student and same(student[name], v, rtol) for name, v in wrong.items())
+    atol = FLOOR * _magnitude(wrong)
+    return all(name in student and same(student[name], v, rtol, atol) for name, v in wrong.items())
 
 
 def matches(mistake: Mistake, calls, answers, reference) -> bool:
