@@ -17,10 +17,11 @@ Otherwise the message stays with the facts (output, case, error). Because the di
 from the judge, the notebook's self-check (:mod:`autograder.checks.inkernel`) and the grader's
 feedback show the same hint.
 
-Some mistakes are not a value but a property of every answer: a float32 result
-(``detect=dtype_detector()``), an input modified in place (``detect=mutation_detector()``), two
-runs with the same seed that disagree. Those use ``detect(calls, answers) -> bool`` instead of
-``wrong``.
+Some mistakes are not a value but a property of the answers: a float32 result
+(``detect=dtype_detector()``), an input modified in place (``detect=mutation_detector()``), an
+overflow (:func:`overflow_detector`: right wherever finite, NaN/inf where the reference is
+finite), two runs with the same seed that disagree. Those use ``detect(calls, answers,
+reference) -> bool`` instead of ``wrong``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Callable
 import numpy as np
 
 __all__ = ["Answer", "Mistake", "RTOL", "same", "diagnose", "hint_message", "dtype_detector",
-           "mutation_detector", "HINT_PREFIX"]
+           "mutation_detector", "overflow_detector", "HINT_PREFIX"]
 
 #: Relative tolerance of a match between a student's output and a mistake's output (relative to
 #: the larger magnitude of the two arrays): tight, so a different bug does not match by accident.
@@ -77,8 +78,8 @@ class Mistake:
         computed from the trusted forward/reference. Names missing from the dict are not
         compared.
     detect : callable, optional
-        ``detect(calls, answers) -> bool`` for mistakes that are a property of the answers
-        (dtype, mutation, reproducibility) rather than values.
+        ``detect(calls, answers, reference) -> bool`` for mistakes that are a property of the
+        answers (dtype, mutation, overflow, reproducibility) rather than values.
     family : str
         Mistakes of one family are the same lesson; when several of one family match, the first
         one's hint is shown. Defaults to ``key``.
@@ -148,7 +149,7 @@ def matches(mistake: Mistake, calls, answers, reference) -> bool:
     """Whether ``mistake`` explains ``answers`` (see the module docstring)."""
     if mistake.detect is not None:
         try:
-            return bool(mistake.detect(calls, answers))
+            return bool(mistake.detect(calls, answers, reference))
         except Exception:
             return False
     if not calls or any(a is None or a.outputs is None for a in answers):
@@ -188,7 +189,13 @@ def diagnose(mistakes, calls, answers, reference) -> Mistake | None:
     groups = list(dict.fromkeys(m.group for m in hits))
     if len(groups) != 1:
         return None
-    return hits[0]
+    # one family: the one value-matched mistake names the formula; when several of the family
+    # match (they coincide on these cases), its general statement (a ``detect`` one) if any
+    valued = [m for m in hits if m.wrong is not None]
+    if len(valued) == 1:
+        return valued[0]
+    general = [m for m in hits if m.detect is not None]
+    return general[0] if general else hits[0]
 
 
 def hint_message(mistake: Mistake, n_cases: int) -> str:
@@ -198,13 +205,40 @@ def hint_message(mistake: Mistake, n_cases: int) -> str:
 
 def dtype_detector(kinds=("float32", "float16")):
     """``detect`` of a low-precision mistake: every answer holds an output of one of ``kinds``."""
-    def detect(calls, answers):
+    def detect(calls, answers, reference):
         return bool(answers) and all(a is not None and any(d in kinds for d in a.dtypes.values()) for a in answers)
     return detect
 
 
 def mutation_detector():
     """``detect`` of an in-place update: some answer changed an input array."""
-    def detect(calls, answers):
+    def detect(calls, answers, reference):
         return any(a is not None and a.mutated for a in answers)
+    return detect
+
+
+def overflow_detector():
+    """``detect`` of an unstable formula: every answer equals the reference wherever the answer is
+    finite, and some answer is NaN/inf where the reference is finite (an exponent that overflows,
+    a log of an underflowed 0), whatever the exact formula."""
+    def detect(calls, answers, reference):
+        if not calls or any(a is None or a.outputs is None for a in answers):
+            return False
+        blown = False
+        for call, ans in zip(calls, answers):
+            ref = reference(call)
+            for name, r in ref.items():
+                if name not in ans.outputs:
+                    return False
+                a, r = _arr(ans.outputs[name]), _arr(r)
+                if a.shape != r.shape:
+                    return False
+                bad = ~np.isfinite(a) & np.isfinite(r)
+                blown = blown or bool(bad.any())
+                ok = np.isfinite(a) & np.isfinite(r)
+                if ok.any() and not same(a[ok], r[ok], RTOL, FLOOR * _magnitude(ref)):
+                    return False
+                if (np.isfinite(a) & ~np.isfinite(r)).any():
+                    return False
+        return blown
     return detect

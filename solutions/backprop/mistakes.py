@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.mistakes import Mistake, dtype_detector, mutation_detector
+from autograder.checks.mistakes import Mistake, dtype_detector, mutation_detector, overflow_detector
 from coursekit import functional as F
 
 __all__ = ["MISTAKES"]
@@ -54,7 +54,7 @@ def _lin_dW_transposed(call):
     return {"dx": dx, "dW": dW.T, "db": db}
 
 
-def _lin_dx_W_transposed(calls, answers):
+def _lin_dx_W_transposed(calls, answers, reference):
     """dout @ W.T: the square cases give that value, the others fail with a shape error."""
     seen_square = False
     for call, ans in zip(calls, answers):
@@ -156,7 +156,10 @@ def _activation(forward, backward, prime_of_output, naive_forward=None, name="σ
             a = naive_forward(z)
             return {"dz": dout * prime_of_output(a)}
         out.append(Mistake("unstable-exponent", f"unstable for large |z|: a formula with e^z overflows for |z| ≥ 710 "
-                           f"— compute {name}(z) without overflow", naive))
+                           f"— compute {name}(z) without overflow", naive, family="unstable"))
+    out.append(Mistake("unstable-exponent", f"unstable for large |z|: your formula gives NaN/inf where {name}′(z) is "
+                       f"finite (e^z overflows for |z| ≥ 710) — compute {name}(z) without overflow",
+                       detect=overflow_detector(), family="unstable"))
     return tuple(out) + (_FLOAT32, _IN_PLACE)
 
 
@@ -227,7 +230,10 @@ SOFTMAX = (
     Mistake("wrong-axis", "summed over the wrong axis: ⟨dout, y⟩ is a sum over the classes of each row (axis 1)",
             lambda call: {"dz": (lambda d, z, y: y * (d - (d * y).sum(axis=0, keepdims=True)))(*_sm(call))}),
     Mistake("unstable-exponent", "unstable for large logits: np.exp(z) overflows — subtract each row's maximum "
-            "before np.exp (softmax(z) = softmax(z − max z))", _sm_naive),
+            "before np.exp (softmax(z) = softmax(z − max z))", _sm_naive, family="unstable"),
+    Mistake("unstable-exponent", "unstable for large logits: NaN/inf where the answer is finite — subtract each "
+            "row's maximum before np.exp (softmax(z) = softmax(z − max z))", detect=overflow_detector(),
+            family="unstable"),
     _FLOAT32,
     _IN_PLACE,
 )
@@ -294,6 +300,8 @@ CROSS_ENTROPY = (
             _ce_log_of_softmax, family="unstable"),
     Mistake("unstable-exponent", "unstable for large logits: np.exp(z) overflows — subtract each row's maximum "
             "first (log-sum-exp)", _ce_naive, family="unstable"),
+    Mistake("unstable", "unstable for large logits: NaN/inf where the answer is finite — compute log softmax with "
+            "log-sum-exp, z − max z − log Σ exp(z − max z)", detect=overflow_detector(), family="unstable"),
     _FLOAT32,
     _IN_PLACE,
 )
@@ -345,11 +353,16 @@ MLP = (
     Mistake("z-for-h", "used the pre-activation z1 instead of the hidden activation h1 = relu(z1) in dW2",
             lambda call: (lambda p, x, z1, h1, loss, ds: _mlp_backward(p, x, z1, h1, loss, ds, w2_input=z1))(
                 *_mlp_parts(call))),
-    Mistake("log-of-softmax", "unstable for large logits: np.log(softmax(s)) is log 0 = −inf where softmax "
-            "underflows — use log-sum-exp (or call your softmax_cross_entropy)",
-            lambda call: _mlp_backward(*_mlp_parts(call, "log"))),
+    Mistake("log-of-softmax", "unstable for large logits: the loss is inf where the true class's probability "
+            "underflows to 0 (log 0 = −inf, e.g. np.log(softmax(s))) — compute log softmax with log-sum-exp, "
+            "each row's maximum subtracted (or call your softmax_cross_entropy)",
+            lambda call: _mlp_backward(*_mlp_parts(call, "log")), family="unstable"),
     Mistake("unstable-exponent", "unstable for large logits: np.exp(s) overflows — subtract each row's maximum "
-            "first (or call your softmax_cross_entropy)", lambda call: _mlp_backward(*_mlp_parts(call, "naive"))),
+            "first (or call your softmax_cross_entropy)", lambda call: _mlp_backward(*_mlp_parts(call, "naive")),
+            family="unstable"),
+    Mistake("unstable", "unstable for large logits: NaN/inf where the answer is finite — use log-sum-exp with each "
+            "row's maximum subtracted (or call your softmax_cross_entropy)", detect=overflow_detector(),
+            family="unstable"),
     Mistake("missing-1/N", "not divided by N: the loss is the MEAN over the batch, so every gradient carries 1/N",
             lambda call: (lambda p, x, z1, h1, loss, ds: _mlp_backward(p, x, z1, h1, loss, ds * x.shape[0]))(
                 *_mlp_parts(call))),

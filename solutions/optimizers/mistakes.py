@@ -64,7 +64,7 @@ NESTEROV = (
 
 
 # ------------------------------------------------------------------ adam_step
-def _adam(call, *, correct=True, t_shift=0, eps_in_sqrt=False, square=True, sign=1.0):
+def _adam(call, *, correct=True, t_shift=0, eps_in_sqrt=False, square=True, sign=1.0, absolute=False):
     w, m, v, t, g, lr = _args(call)
     b1, b2, eps = call.kwargs["beta1"], call.kwargs["beta2"], call.kwargs["eps"]
     g2 = g * g if square else g
@@ -73,6 +73,7 @@ def _adam(call, *, correct=True, t_shift=0, eps_in_sqrt=False, square=True, sign
     tt = max(t + t_shift, 1)
     mh, vh = (m1 / (1 - b1 ** tt), v1 / (1 - b2 ** tt)) if correct else (m1, v1)
     with np.errstate(all="ignore"):
+        vh = np.abs(vh) if absolute else vh
         denom = np.sqrt(vh + eps) if eps_in_sqrt else np.sqrt(vh) + eps
         return {"w": w - sign * lr * mh / denom, "m": m1, "v": v1}
 
@@ -84,7 +85,8 @@ ADAM = (
             "1 − β₁ᵗ and 1 − β₂ᵗ)", lambda c: [_adam(c, t_shift=1), _adam(c, t_shift=-1)]),
     Mistake("eps-in-sqrt", "ε inside the square root; this assignment (like torch) uses √v̂ + ε",
             lambda c: _adam(c, eps_in_sqrt=True)),
-    Mistake("v-not-squared", "v must average the SQUARED gradient ∇⊙∇", lambda c: _adam(c, square=False)),
+    Mistake("v-not-squared", "v must average the SQUARED gradient ∇⊙∇", lambda c: [_adam(c, square=False),
+                                                                                  _adam(c, square=False, absolute=True)]),
     Mistake("update-sign", "the sign of the update (W ← W − η m̂/(√v̂ + ε) goes downhill)",
             lambda c: _adam(c, sign=-1.0)),
     _FLOAT32,
