@@ -37,9 +37,9 @@ from student_class import grading  # noqa: E402
 from autograder import submissions as S  # noqa: E402
 
 
-def _result(name, value, unit, goal, met):
-    print("RESULT " + json.dumps({"name": name, "value": value, "unit": unit, "baseline": None, "ratio": None,
-                                  "goal": goal, "met": met}, sort_keys=True))
+def _result(name, value, unit, goal, met, baseline=None):
+    print("RESULT " + json.dumps({"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": None,
+                                  "goal": goal, "met": met}, ensure_ascii=False))
 
 
 def main(argv=None) -> int:
@@ -107,7 +107,7 @@ def main(argv=None) -> int:
     for a, (n, h, r) in per_assignment.items():
         print(f"  {a:<11} {n:>3} wrong, {h:>3} hinted, {r:>3} right")
     print(f"share of wrong submissions with a hint: {hinted}/{wrong} = {hint_share:.1%}")
-    print(f"share of due hints given: {hinted}/{due} = {hinted / due if due else 1:.1%}")
+    print(f"share of due hints given (and right): {right_hints}/{due} = {right_hints / due if due else 1:.1%}")
     print(f"share of hints that are right: {right_hints}/{hinted} = {right_share:.1%}")
     for line in no_hint:
         print("  no hint:", line)
@@ -121,9 +121,13 @@ def main(argv=None) -> int:
             if rows:
                 print(f"  {a}/{test}: " + "; ".join(f"{r['mistake']} ×{r['count']}" for r in rows))
     print(f"\nwall time {time.perf_counter() - t0:.1f} s")
-    _result("hint_coverage_share_wrong_with_hint", round(hint_share, 4), "fraction", ">= 0.90", hint_share >= 0.90)
-    _result("hint_coverage_share_hints_right", round(right_share, 4), "fraction", "== 1.0", right_share == 1.0)
-    _result("hint_coverage_wrong_submissions", len(subs), "submissions", ">= 40", len(subs) >= 40)
+    _result("hint_coverage_wrong_with_hint", round(100 * hint_share, 1), "%", "≥ 90 %", hint_share >= 0.90,
+            f"{hinted}/{wrong} failed tests")
+    _result("hint_coverage_hints_right", round(100 * right_share, 1), "%", "100 %", right_share == 1.0,
+            f"{right_hints}/{hinted} hints")
+    _result("hint_coverage_due_hints_given", round(100 * right_hints / due, 1) if due else 100.0, "%", "measurement",
+            None, f"{right_hints}/{due} with a catalogued mistake")
+    _result("hint_coverage_wrong_submissions", len(subs), "submissions", "≥ 40", len(subs) >= 40)
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)
     return 0

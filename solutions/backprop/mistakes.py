@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.mistakes import Mistake, dtype_detector, mutation_detector, overflow_detector
+from autograder.checks.mistakes import Mistake, dtype_detector, mutation_detector, overflow_detector, same
 from coursekit import functional as F
 
 __all__ = ["MISTAKES"]
@@ -62,14 +62,14 @@ def _lin_dx_W_transposed(calls, answers, reference):
         if W.shape[0] == W.shape[1]:
             if ans.outputs is None or "dx" not in ans.outputs:
                 return False
-            from autograder.checks.mistakes import same
-            dx_ref = F.linear_backward(dout, x, W)[0]
+            dx_ref, dW_ref, db_ref = F.linear_backward(dout, x, W)
             if not same(ans.outputs["dx"], dout @ W.T) or same(dout @ W.T, dx_ref, 1e-4):
                 return False
+            if not (same(ans.outputs.get("dW"), dW_ref) and same(ans.outputs.get("db"), db_ref)):
+                return False  # another mistake as well
             seen_square = True
-        elif ans.outputs is not None or "shape" not in ans.error and "matmul" not in ans.error \
-                and "align" not in ans.error:
-            return False
+        elif ans.outputs is not None or not any(w in ans.error for w in ("shape", "matmul", "align")):
+            return False  # a non-square case must fail with numpy's shape error
     return seen_square
 
 
