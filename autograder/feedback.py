@@ -12,7 +12,8 @@ cell's outputs with the trusted grader's verdict:
   credit convention);
 * no credit: the messages, then an ``AssertionError`` output naming what is wrong.
 
-The messages say which output is wrong, by how much, at what shape, and the likely bug.
+The messages say which output is wrong, by how much, at what shape, and the likely bug when one
+catalogued mistake explains every case (:mod:`autograder.checks.mistakes`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ with flags and reasons) — or, if the assignment was graded by stock ``nbgrader
 only, the scores in the gradebook — and writes into ``reports/<A>/``:
 
 * ``histogram.png`` — the distribution of total scores;
-* ``report.json``  — per-test pass rates and mean points, flagged and failed students;
+* ``mistakes.png``  — per test, the most common diagnosed mistakes (what to re-teach);
+* ``report.json``  — per-test pass rates and mean points, the diagnosed mistakes with their counts
+  (the catalogue's keys and hints, :mod:`autograder.checks.mistakes`), flagged and failed students;
 * ``report.txt``   — the same, as the text the command prints.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks.base import Flag
+from autograder.checks.mistakes import HINT_PREFIX
 from autograder.course import Course, CourseError
 
 __all__ = ["build_report", "Report"]
@@ -31,6 +34,10 @@ class Report:
     @property
     def histogram(self) -> Path:
         return self.directory / "histogram.png"
+
+    @property
+    def mistakes_plot(self) -> Path:
+        return self.directory / "mistakes.png"
 
 
 def _records(course: Course, assignment: str):
@@ -50,11 +57,16 @@ def build_report(course: Course, assignment: str) -> Report:
     records = _records(course, assignment)
     tests: list[tuple[str, float]] = []
     rows = []  # (student, {test: points}, status, reason, flags, notes)
+    diagnosed: dict[str, list[tuple[str, str]]] = {}  # test -> [(mistake key, hint line)] over the class
     if records:
         for r in sorted(records, key=lambda r: r.student):
             pts = {o.test_id: o.points for o in r.outcomes}
             rows.append((r.student, pts, r.status, r.reason, sorted(set(r.flags)), list(r.notes),
                          {o.test_id: o.messages for o in r.outcomes if not o.passed}))
+            for o in r.outcomes:
+                hint = next((m for m in o.messages if m.startswith(HINT_PREFIX)), "")
+                for key in o.diagnoses:
+                    diagnosed.setdefault(o.test_id, []).append((key, hint.split(": ", 1)[-1]))
         tests = [(o.test_id, o.points_possible) for o in sorted(records, key=lambda r: r.student)[0].outcomes]
         source = "grading journal " + str(course.journal_path(assignment))
     else:
@@ -82,9 +94,11 @@ def build_report(course: Course, assignment: str) -> Report:
     flagged = [{"student": row[0], "flags": [f for f in row[4] if f != Flag.ERROR], "notes": row[5]} for row in rows]
     flagged = [f for f in flagged if f["flags"] or f["notes"]]
 
+    mistakes = _mistake_table(tests, diagnosed)
     out_dir = course.reports_dir(assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
     _histogram(list(totals.values()), possible, assignment, out_dir / "histogram.png")
+    _mistakes_plot(mistakes, assignment, out_dir / "mistakes.png")
 
     lines = [f"Report of {assignment}: {n} submission(s), from the {source}"]
     if n:
@@ -95,6 +109,14 @@ def build_report(course: Course, assignment: str) -> Report:
     for pt in per_test:
         lines.append(f"    {pt['test']:<30} {pt['pass_rate']:>6.0%}  {pt['mean']:.2f}/{pt['points']:g}")
     lines.append(f"  score histogram: {out_dir / 'histogram.png'}")
+    lines.append("  most common diagnosed mistakes per test (students):")
+    for t, _ in tests:
+        top = mistakes.get(t, [])
+        if top:
+            lines.append(f"    {t}: " + "; ".join(f"{m['mistake']} ×{m['count']}" for m in top[:TOP]))
+    if not any(mistakes.values()):
+        lines.append("    (none diagnosed)")
+    lines.append(f"  mistakes plot: {out_dir / 'mistakes.png'}")
     if failed:
         lines.append("  could not be graded (0 points, reason):")
         lines += [f"    {f['student']}: {f['reason']}" for f in failed]
@@ -103,10 +125,60 @@ def build_report(course: Course, assignment: str) -> Report:
         lines += [f"    {f['student']}: {', '.join(f['flags'] + f['notes'])}" for f in flagged]
     text = "\n".join(lines)
     data = {"assignment": assignment, "submissions": n, "points_possible": possible, "per_test": per_test,
+            "mistakes": mistakes,
             "totals": totals, "failed": failed, "flagged": flagged, "source": source}
     (out_dir / "report.json").write_text(json.dumps(data, indent=2, sort_keys=True))
     (out_dir / "report.txt").write_text(text + "\n")
     return Report(assignment, out_dir, text, data)
+
+
+#: How many mistakes per test the text report lists (the json and the plot have them all).
+TOP = 3
+
+
+def _mistake_table(tests, diagnosed) -> dict:
+    """``{test: [{"mistake", "count", "hint"}, ...]}`` most common first (ties by key), every test."""
+    from collections import Counter
+
+    table = {}
+    for t, _ in tests:
+        pairs = diagnosed.get(t, [])
+        counts = Counter(k for k, _ in pairs)
+        hints = {}
+        for k, h in pairs:
+            hints.setdefault(k, h)
+        table[t] = [{"mistake": k, "count": c, "hint": hints[k]}
+                    for k, c in sorted(counts.items(), key=lambda kc: (-kc[1], kc[0]))]
+    return table
+
+
+def _mistakes_plot(table, assignment, path: Path) -> None:
+    """Horizontal bars: one per (test, mistake), the number of students diagnosed with it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    from coursekit import style
+
+    bars = [(f"{t.removeprefix('test_')}: {m['mistake']}", m["count"]) for t, ms in table.items() for m in ms]
+    height = min(max(2.0, 0.3 * len(bars) + 1.2), 12.0)
+    with style.context():
+        fig, ax = style.subplots(figsize=(7.0, height))
+        if bars:
+            labels, counts = zip(*reversed(bars))
+            ax.barh(range(len(bars)), counts, color=style.PALETTE["orange"])
+            ax.set_yticks(range(len(bars)), labels)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        else:
+            ax.text(0.5, 0.5, "no mistake diagnosed", ha="center", va="center", transform=ax.transAxes)
+            ax.set_yticks([])
+        ax.set_xlabel("students")
+        ax.set_title(f"{assignment}: diagnosed mistakes per test")
+        fig.tight_layout()
+        fig.savefig(path)
+    plt.close(fig)
 
 
 def _histogram(totals, possible, assignment, path: Path) -> None:

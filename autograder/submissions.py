@@ -39,6 +39,11 @@ and optionally:
 ``EXPECT_NOTES``
     ``[regex, ...]``: each must match one of the notes ``autograder grade`` records for the
     submission (e.g. "markdown" for a solution recovered from a Markdown cell).
+``EXPECT_HINT``
+    ``{test id: mistake key or None}``, written by hand from what the code does: the catalogued
+    mistake (``solutions/<A>/mistakes.py``) the diagnosis must name for that failed test, or
+    ``None`` when no hint is due (two bugs at once, a mistake the catalogue does not hold);
+    ``benchmarks/hint_coverage.py`` measures the hints against it.
 
 Notebooks are built from the RELEASE notebook of a course copy (``release/<A>/<A>.ipynb``, as
 :func:`autograder.demo.write_submission` does): every solution cell (nbgrader ``solution``,
@@ -87,6 +92,7 @@ class Submission:
     expect_notes: tuple = ()
     path: Path | None = None
     demo: bool = False
+    expect_hint: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -134,7 +140,8 @@ def _read(module, assignment: str, path: Path) -> Submission:
                       expect=expect, extra_cells=extra, notebook_hook=getattr(module, "NOTEBOOK", None),
                       expect_messages=dict(getattr(module, "EXPECT_MESSAGES", {})),
                       expect_notes=tuple(getattr(module, "EXPECT_NOTES", ())), path=path,
-                      demo=bool(getattr(module, "DEMO", False)))
+                      demo=bool(getattr(module, "DEMO", False)),
+                      expect_hint=dict(getattr(module, "EXPECT_HINT", {})))
 
 
 def _import(assignment: str, path: Path):
@@ -214,6 +221,11 @@ def validate(sub: Submission, course) -> None:
     for t in sub.expect_messages:
         if t not in points:
             raise ValueError(f"{where}: EXPECT_MESSAGES names an unknown test {t!r}")
+    for t, key in sub.expect_hint.items():
+        if t not in zeros:
+            raise ValueError(f"{where}: EXPECT_HINT names {t!r}, which the submission does not fail (EXPECT)")
+        if key is not None and not isinstance(key, str):
+            raise ValueError(f"{where}: EXPECT_HINT[{t!r}] must be a mistake key (str) or None, got {key!r}")
 
 
 def solution_code(course, assignment: str, function: str) -> str:

@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 PER_SCRIPT_TIMEOUT = 300
 #: scripts run too although not named bench_*.py, with their own time limit in seconds
-#: (grade_class.py grades a class of ~50 submissions under 21 ids each with both graders)
-EXTRA_SCRIPTS = {"grade_class.py": 3600}
+#: (grade_class.py grades a class of ~50 submissions under 21 ids each with both graders;
+#: hint_coverage.py grades the wrong ones once and measures the diagnoses)
+EXTRA_SCRIPTS = {"grade_class.py": 3600, "hint_coverage.py": 1200}
 
 
 def parse_results(stdout: str, script: str) -> list[dict]:

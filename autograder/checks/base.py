@@ -151,6 +151,8 @@ class TestOutcome:
     points_possible: float
     messages: list[str]
     flags: list[str] = field(default_factory=list)
+    #: keys of the catalogued mistakes the answers match (see :mod:`autograder.checks.mistakes`)
+    diagnoses: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -164,6 +166,7 @@ class TestOutcome:
             "points_possible": float(self.points_possible),
             "messages": list(self.messages),
             "flags": list(self.flags),
+            "diagnoses": list(self.diagnoses),
         }
 
     @classmethod
@@ -175,6 +178,7 @@ class TestOutcome:
             points_possible=float(d["points_possible"]),
             messages=list(d.get("messages", [])),
             flags=list(d.get("flags", [])),
+            diagnoses=list(d.get("diagnoses", [])),
         )
 
     def __str__(self) -> str:
@@ -240,7 +244,8 @@ class FunctionCheck:
         name_key = [ord(c) for c in self.function]
         return np.random.default_rng([int(seed) & 0xFFFFFFFF, *name_key])
 
-    def outcome(self, points: float, messages: list[str], flags: list[str] | None = None) -> TestOutcome:
+    def outcome(self, points: float, messages: list[str], flags: list[str] | None = None,
+                diagnoses: list[str] | None = None) -> TestOutcome:
         """The outcome of this check; ``flags`` (names of :class:`Flag`) are kept once each."""
         return TestOutcome(
             test_id=self.test_id,
@@ -249,7 +254,24 @@ class FunctionCheck:
             points_possible=float(self.points),
             messages=list(messages),
             flags=list(dict.fromkeys(flags or [])),
+            diagnoses=list(diagnoses or []),
         )
+
+    #: the catalogue of mistakes of this function (:class:`autograder.checks.mistakes.Mistake`)
+    mistakes: tuple = ()
+
+    def diagnosed(self, outcome: TestOutcome, calls, answers, reference) -> TestOutcome:
+        """``outcome`` with the catalogue's diagnosis added when it fails and exactly one mistake
+        (family) of :attr:`mistakes` explains every answer (:func:`autograder.checks.mistakes.diagnose`)."""
+        from autograder.checks.mistakes import diagnose, hint_message
+
+        if outcome.passed or not self.mistakes:
+            return outcome
+        m = diagnose(self.mistakes, calls, answers, reference)
+        if m is not None:
+            outcome.messages.append(hint_message(m, len(calls)))
+            outcome.diagnoses.append(m.key)
+        return outcome
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.test_id} ({self.points:g} pts)>"

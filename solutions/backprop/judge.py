@@ -76,6 +76,38 @@ class BackpropCheck(FunctionCheck):
             return self.outcome(
                 self.points, [f"{self.function}: all {n} cases correct (shapes, values, no input modified)."], flags
             )
+        return self.diagnosed(self._failed(calls, failures, flags), calls, self.answers(calls, results),
+                              self._reference)
+
+    @property
+    def mistakes(self):
+        from autograder.checks.backprop.mistakes import MISTAKES
+
+        return MISTAKES.get(self.function, ())
+
+    def answers(self, calls, results):
+        """The answers the catalogue of mistakes is matched against (:mod:`autograder.checks.mistakes`)."""
+        from autograder.checks.mistakes import Answer
+
+        out = []
+        for call, res in zip(calls, results):
+            if res.status != "ok":
+                out.append(Answer(None, error=res.error or res.status))
+                continue
+            try:
+                outs, problem = self._unpack(res.value, call)
+            except Exception:
+                outs, problem = None, "unreadable"
+            mutated = res.args_after is not None and any(
+                not unchanged(before, res.args_after[i] if i < len(res.args_after) else None)
+                for i, before in enumerate(call.args))
+            out.append(Answer(None if problem else outs, dict(res.dtypes or {}), mutated))
+        return out
+
+    def _reference(self, call):
+        return {name: (ex if name == "loss" else ex.closed) for name, ex in self._expect(call).items()}
+
+    def _failed(self, calls, failures, flags):
         first_call, first_problems = failures[0]
         if len(failures) == len(calls) and all(p == first_problems for _, p in failures) and len(first_problems) == 1:
             # the same problem everywhere (not defined, raises the same error, ...): say it once

@@ -22,7 +22,8 @@ float32 answer is named as such), finite outputs, no modification of any input a
 cases are the same for every student: those of the visible seed, then the hidden seed. When the answer matches a recognisable wrong variant
 (sign error, torch's velocity convention, missing bias correction, ε inside the square root,
 off-by-one t, the plain momentum step instead of Nesterov's, no return to the previous point
-in Rprop, ...) the message names that bug.
+in Rprop, ...) the message names that bug: the catalogue of ``mistakes.py``, matched on every
+step (:mod:`autograder.checks.mistakes`).
 
 One module of a little over 500 lines: it holds the assignment's four step functions with their cases, expectations and diagnoses,
 which read best together (see ARCHITECTURE.md, Assignments).
@@ -187,7 +188,7 @@ class _StepCheck(FunctionCheck):
     landscapes = tuple(LANDSCAPES)
 
     # subclasses: hyperparameters for one trajectory, call args from a reference step,
-    # the expected outputs, and recognisable wrong variants
+    # the expected outputs (the recognisable wrong variants are in mistakes.py)
     def hyper(self, rng) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -196,9 +197,6 @@ class _StepCheck(FunctionCheck):
 
     def expected(self, before, after) -> tuple:  # pragma: no cover
         raise NotImplementedError
-
-    def variants(self, call: Call) -> dict:
-        return {}
 
     def usable(self, before, g, after) -> bool:
         return True
@@ -256,7 +254,40 @@ class _StepCheck(FunctionCheck):
         if len(failing) > 1:
             where = [name for name in LANDSCAPES if any(name in c for c in failing)]
             problems.append(f"{len(failing)} of {len(calls)} reference steps fail (on: {'; '.join(where)})")
-        return self.outcome(0.0, problems, sorted(set(flags)))
+        return self.diagnosed(self.outcome(0.0, problems, sorted(set(flags))), calls,
+                              self.answers(calls, results), self._reference)
+
+    @property
+    def mistakes(self):
+        from autograder.checks.optimizers.mistakes import MISTAKES
+
+        return MISTAKES.get(self.function, ())
+
+    def _reference(self, call):
+        return dict(zip(self.outputs, (np.asarray(e, dtype=np.float64) for e in self._expected_for(call))))
+
+    def answers(self, calls, results):
+        """The answers the catalogue of mistakes is matched against (:mod:`autograder.checks.mistakes`)."""
+        from autograder.checks.mistakes import Answer
+
+        out = []
+        for call, res in zip(calls, results):
+            if res.status != "ok":
+                out.append(Answer(None, error=res.error or res.status))
+                continue
+            value = res.value
+            outs = None
+            if isinstance(value, (tuple, list)) and len(value) == len(self.outputs):
+                try:
+                    outs = {n: np.asarray(v, dtype=np.float64) for n, v in zip(self.outputs, value)}
+                except (TypeError, ValueError):
+                    outs = None
+            mutated = res.args_after is not None and any(
+                isinstance(a, np.ndarray) and not (isinstance(b, np.ndarray) and b.shape == a.shape
+                                                   and np.array_equal(a, b))
+                for a, b in zip(call.args, res.args_after))
+            out.append(Answer(outs, dict(res.dtypes or {}), mutated))
+        return out
 
     def _judge_one(self, call: Call, res: CallResult, flags: list[str]) -> str | None:
         where = f"at {call.case}"
@@ -311,16 +342,7 @@ class _StepCheck(FunctionCheck):
         if not wrong:
             return None
         parts = [f"{name} off by a relative error of {_rel(v, e):.2g}" for name, v, e in wrong]
-        msg = f"{', '.join(parts)} {where}"
-        for desc, variant in self.variants(call).items():
-            try:
-                alt = [np.asarray(x, dtype=np.float64) for x in variant()]
-            except Exception:
-                continue
-            if all(_close(v, a) for v, a in zip(got, alt)):
-                msg += f" — likely bug: {desc}"
-                break
-        return msg
+        return f"{', '.join(parts)} {where}"
 
     def margin(self, call: Call, res: CallResult) -> float:
         """max over outputs and entries of |yours − expected| / (ATOL + RTOL·|expected|): the
@@ -374,21 +396,6 @@ class MomentumCheck(_StepCheck):
     def expected(self, before, after):
         return (after["w"], after["dw"])
 
-    def variants(self, call):
-        w, dw, g, lr, beta = _args(call)
-        return {
-            "the sign of the gradient term: ΔW ← βΔW − η∇ (a step goes downhill)":
-                lambda: ((w + beta * dw + lr * g), beta * dw + lr * g),
-            "the position moved by the old ΔW: first update ΔW, then W ← W + ΔW":
-                lambda: (w + dw, beta * dw - lr * g),
-            "β is missing: ΔW ← βΔW − η∇ remembers the previous step":
-                lambda: (w - lr * g, -lr * g),
-            "torch's convention b ← βb + ∇ for the stored state; this assignment stores ΔW ← βΔW − η∇":
-                lambda: (w - lr * (beta * dw + g), beta * dw + g),
-            "the Nesterov update; momentum_step is plain (heavy-ball) momentum: W ← W + ΔW":
-                lambda: (w + beta * (beta * dw - lr * g) - lr * g, beta * dw - lr * g),
-        }
-
 
 class NesterovCheck(_StepCheck):
     function = "nesterov_step"
@@ -404,19 +411,6 @@ class NesterovCheck(_StepCheck):
 
     def expected(self, before, after):
         return (after["w"], after["dw"])
-
-    def variants(self, call):
-        w, dw, g, lr, beta = _args(call)
-        new = beta * dw - lr * g
-        return {
-            "this is the plain momentum step; Nesterov's stored point is the look-ahead "
-            "Ŵ = W + βΔW, so Ŵ ← Ŵ + βΔW_new − η∇":
-                lambda: (w + new, new),
-            "the sign of the gradient term (a step goes downhill)":
-                lambda: (w + beta * (beta * dw + lr * g) + lr * g, beta * dw + lr * g),
-            "torch's convention b ← βb + ∇ for the stored state; this assignment stores ΔW ← βΔW − η∇":
-                lambda: (w - lr * (g + beta * (beta * dw + g)), beta * dw + g),
-        }
 
 
 class AdamCheck(_StepCheck):
@@ -435,32 +429,6 @@ class AdamCheck(_StepCheck):
 
     def expected(self, before, after):
         return (after["w"], after["m"], after["v"])
-
-
-    def variants(self, call):
-        w, m, v, t, g, lr = _args(call)
-        b1, b2, eps = call.kwargs["beta1"], call.kwargs["beta2"], call.kwargs["eps"]
-        m1 = b1 * m + (1 - b1) * g
-        v1 = b2 * v + (1 - b2) * g * g
-
-        def step(mh, vh, root_eps=False):
-            return w - lr * mh / (np.sqrt(vh + eps) if root_eps else np.sqrt(vh) + eps)
-
-        return {
-            "no bias correction: divide m by (1 − β₁ᵗ) and v by (1 − β₂ᵗ)":
-                lambda: (step(m1, v1), m1, v1),
-            "t is off by one: t is the number of this step, 1 on the first call (use t, not t − 1 or t + 1)":
-                lambda: (step(m1 / (1 - b1 ** (t + 1)), v1 / (1 - b2 ** (t + 1))), m1, v1),
-            "t is off by one (t − 1 used)":
-                lambda: (step(m1 / (1 - b1 ** max(t - 1, 1)), v1 / (1 - b2 ** max(t - 1, 1))), m1, v1),
-            "ε inside the square root; this assignment (like torch) uses √v̂ + ε":
-                lambda: (step(m1 / (1 - b1 ** t), v1 / (1 - b2 ** t), root_eps=True), m1, v1),
-            "v must average the SQUARED gradient ∇⊙∇":
-                lambda: (w - lr * (m1 / (1 - b1 ** t)) / (np.sqrt(np.abs(b2 * v + (1 - b2) * g) / (1 - b2 ** t)) + eps),
-                         m1, b2 * v + (1 - b2) * g),
-            "the sign of the update (W ← W − η m̂/(√v̂ + ε) goes downhill)":
-                lambda: (2 * w - step(m1 / (1 - b1 ** t), v1 / (1 - b2 ** t)), m1, v1),
-        }
 
 
 class RpropCheck(_StepCheck):
@@ -490,36 +458,6 @@ class RpropCheck(_StepCheck):
 
     def expected(self, before, after):
         return (after["w"], after["prev_grad"], after["size"])
-
-
-    def variants(self, call):
-        w, prev, size, g = _args(call)
-        kw = call.kwargs
-        a, b, lo, hi = kw["alpha"], kw["beta"], kw["step_min"], kw["step_max"]
-        same = np.sign(prev) == np.sign(g)
-        size1 = np.where(same, np.minimum(a * size, hi), np.maximum(b * size, lo))
-        prev1 = np.where(same, g, prev)
-        return {
-            "after a sign change, first return to the previous location (w ← w + Δw), then shrink the step":
-                lambda: (w - np.sign(prev1) * size1, prev1, size1),
-            "after a sign change prevD is kept (only same-sign steps update it)":
-                lambda: (np.where(same, w - np.sign(g) * size1, w + np.sign(prev) * size - np.sign(g) * size1),
-                         g, size1),
-            "Rprop uses only the SIGN of the gradient: w ← w − sign(prevD)·Δw":
-                lambda: (rprop_step(w, prev, size, g, a, b, lo, hi)[0] + np.sign(prev1) * size1 - prev1 * size1,
-                         prev1, size1),
-            "α and β swapped: grow by α = 1.2 when the sign stays, shrink by β = 0.5 when it flips":
-                lambda: rprop_step(w, prev, size, g, b, a, lo, hi) if b > 1 else
-                rprop_step_swapped_factors(w, prev, size, g, a, b, lo, hi),
-        }
-
-
-def rprop_step_swapped_factors(w, prev, size, g, a, b, lo, hi):
-    same = np.sign(prev) == np.sign(g)
-    size1 = np.where(same, np.clip(b * size, lo, hi), np.clip(a * size, lo, hi))
-    prev1 = np.where(same, g, prev)
-    w1 = w + np.where(same, 0.0, np.sign(prev) * size)
-    return w1 - np.sign(prev1) * size1, prev1, size1
 
 
 def checks() -> list[FunctionCheck]:

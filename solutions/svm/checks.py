@@ -214,8 +214,15 @@ class HingeCheck(FunctionCheck):
         if len(results) < len(calls):
             problems.append(f"only {len(results)} of {len(calls)} cases returned a result")
         if problems:
-            return self.outcome(0.0, problems, flags)
+            return self.diagnosed(self.outcome(0.0, problems, flags), calls, _answers(calls, results, _hinge_outputs),
+                                  _hinge_reference)
         return self.outcome(self.points, [f"loss and (sub)gradients correct on all {len(calls)} cases"])
+
+    @property
+    def mistakes(self):
+        from autograder.checks.svm.mistakes import MISTAKES
+
+        return MISTAKES[self.function]
 
     def _judge_one(self, call, res, flags):
         where = f"at {call.case}"
@@ -250,15 +257,7 @@ class HingeCheck(FunctionCheck):
             return f"{self.function} modified its input {name} in place {where}: compute new arrays instead"
         J = objective(w, b, X, y, C)
         if abs(loss - J) > LOSS_RTOL * max(1.0, abs(J)):
-            msg = f"loss = {loss:.6g}, expected J = {J:.6g} (relative error {abs(loss - J) / max(abs(J), 1e-12):.2g}) {where}"
-            hinge = J - 0.5 * float(w @ w)
-            if abs(loss - hinge) < 1e-9 * max(1, abs(J)):
-                msg += " — likely bug: the regularizer ½‖w‖² is missing"
-            elif abs(loss - (float(w @ w) + hinge)) < 1e-9 * max(1, abs(J)):
-                msg += " — likely bug: the regularizer is ½‖w‖², not ‖w‖² (scikit-learn's C convention)"
-            elif abs(loss - (0.5 * float(w @ w) + hinge / len(y))) < 1e-9 * max(1, abs(J)):
-                msg += " — likely bug: the hinge terms are summed (C Σ), not averaged"
-            return msg
+            return f"loss = {loss:.6g}, expected J = {J:.6g} (relative error {abs(loss - J) / max(abs(J), 1e-12):.2g}) {where}"
         margins = y * (X @ w + b)
         kink = np.abs(margins - 1.0) == 0.0
         active = margins < 1.0
@@ -274,8 +273,7 @@ class HingeCheck(FunctionCheck):
                 bad.append(f"db = {db:.6g}, expected {fd_b:.6g}")
             if not bad:
                 return None
-            msg = f"{', '.join(bad)} {where} (compared with central finite differences of J)"
-            return msg + _hinge_diagnosis(dw, db, w, b, X, y, C, active)
+            return f"{', '.join(bad)} {where} (compared with central finite differences of J)"
         # at the kink: subgradient condition
         t, resid = _subgradient_fit(dw, db, base_w, base_b, X[kink], y[kink], C)
         scale = max(1.0, float(np.max(np.abs(base_w))), abs(base_b))
@@ -283,8 +281,7 @@ class HingeCheck(FunctionCheck):
             return None
         return (f"(dw, db) is not a subgradient of J at the kink {where}: for an example with margin exactly 1, "
                 f"its hinge term may contribute −t·C·yᵢ(xᵢ, 1) with any t in [0, 1] (0 is the convention), "
-                f"but no such choice gives your answer (distance {resid:.2g})"
-                + _hinge_diagnosis(dw, db, w, b, X, y, C, margins <= 1.0))
+                f"but no such choice gives your answer (distance {resid:.2g})")
 
 
     def _grad_errors(self, call, dw, db):
@@ -340,23 +337,6 @@ def _subgradient_fit(dw, db, base_w, base_b, Xk, yk, C):
     sol = lsq_linear(A, rhs, bounds=(0.0, 1.0), method="bvls", tol=1e-14)
     resid = float(np.max(np.abs(A @ sol.x - rhs)))
     return sol.x, resid
-
-
-def _hinge_diagnosis(dw, db, w, b, X, y, C, active):
-    close = lambda a, e: np.allclose(a, e, rtol=1e-6, atol=1e-9)  # noqa: E731
-    hw = -C * (y[active] @ X[active])
-    hb = -C * float(np.sum(y[active]))
-    if close(dw, hw) and close(db, hb):
-        return " — likely bug: the gradient of the regularizer, w, is missing from dw"
-    if close(dw, 2 * w + hw):
-        return " — likely bug: the regularizer ½‖w‖² has gradient w, not 2w"
-    if close(dw, w - hw) and close(db, -hb):
-        return " — likely bug: the sign of the hinge term: ∂/∂w max(0, 1 − y(w·x + b)) = −y x where active"
-    if close(dw, w + hw / len(y)):
-        return " — likely bug: a factor 1/N: J sums the hinge terms (C Σᵢ), it does not average them"
-    if close(dw, w + hw) and not close(db, hb):
-        return " — likely bug: db = −C Σ yᵢ over the examples with margin < 1"
-    return ""
 
 
 # ------------------------------------------------------------------- train check
@@ -458,9 +438,20 @@ class TrainCheck(FunctionCheck):
                                     "draw all randomness from np.random.default_rng(seed)")
         problems = list(dict.fromkeys(problems))
         if problems:
-            return self.outcome(0.0, problems[:4], flags)
+            out = self.diagnosed(self.outcome(0.0, problems[:4], flags), calls, _answers(calls, results, _model_outputs),
+                                 _train_reference)
+            if out.diagnoses:  # the mistake is named: the list of things to check would only distract
+                epochs = calls[0].args[4]
+                out.messages = [m.replace(_checklist(epochs), "") for m in out.messages]
+            return out
         return self.outcome(self.points, [f"the fitted models reach the target ({target_text()}) on every "
                                           f"data set, reproducibly"])
+
+    @property
+    def mistakes(self):
+        from autograder.checks.svm.mistakes import MISTAKES
+
+        return MISTAKES[self.function]
 
     def _measure(self, call, w, b):
         """(gap, accuracy, J, J*, accuracy of the optimum) of the model (w, b)."""
@@ -515,9 +506,8 @@ class TrainCheck(FunctionCheck):
                 f"the objective J = {J:.5g} of your model is too high {where}: the target is "
                 f"J ≤ J* + {GAP_TOL:g}·(J(0, 0) − J*) = {Jopt + GAP_TOL * (J0 - Jopt):.5g}, where J* = {Jopt:.5g} "
                 f"is the optimum (scikit-learn's SVC) and J(0, 0) = C·N = {J0:.5g} the start: training must remove "
-                f"{100 * (1 - GAP_TOL):g}% of the excess J(0, 0) − J*, yours removes {100 * (1 - gap):.2f}%. Check the sign of the step (w ← w − η ∂J/∂w), the "
-                f"gradient of ½‖w‖², the decreasing step η_t = lr/√t, that all {epochs} epochs run, and that "
-                f"you return the best (w, b) seen")
+                f"{100 * (1 - GAP_TOL):g}% of the excess J(0, 0) − J*, yours removes {100 * (1 - gap):.2f}%."
+                + _checklist(epochs))
         if acc < acc_opt - ACC_TOL:
             msgs.append(f"training accuracy {acc:.1%} {where}: the target is at least {acc_opt - ACC_TOL:.1%} "
                         f"(the optimum's {acc_opt:.1%} minus {ACC_TOL * 100:.0f} points)")
@@ -535,6 +525,54 @@ class TrainCheck(FunctionCheck):
             return 0.0
         gap, acc, _, _, acc_opt = self._measure(call, *model)
         return max(gap / GAP_TOL, (acc_opt - acc) / ACC_TOL)
+
+
+def _checklist(epochs) -> str:
+    """What to check when the objective is too high and no catalogued mistake explains it."""
+    return (f" Check the sign of the step (w ← w − η ∂J/∂w), the gradient of ½‖w‖², the decreasing step "
+            f"η_t = lr/√t, that all {epochs} epochs run, and that you return the best (w, b) seen")
+
+
+# ------------------------------------------------------------------- diagnoses
+def _answers(calls, results, outputs):
+    """The answers the catalogue of mistakes is matched against (:mod:`autograder.checks.mistakes`)."""
+    from autograder.checks.mistakes import Answer
+
+    out = []
+    for call, res in zip(calls, results):
+        if res.status != "ok":
+            out.append(Answer(None, error=res.error or res.status))
+            continue
+        try:
+            outs = outputs(res.value)
+        except (TypeError, ValueError, IndexError):
+            outs = None
+        out.append(Answer(outs, dict(res.dtypes or {}), _mutated(call, res) is not None))
+    return out
+
+
+def _hinge_outputs(v):
+    if not isinstance(v, (tuple, list)) or len(v) != 3 or _as_scalar(v[0]) is None or _as_scalar(v[2]) is None:
+        return None
+    return {"loss": _as_scalar(v[0]), "dw": np.asarray(v[1], dtype=np.float64), "db": _as_scalar(v[2])}
+
+
+def _model_outputs(v):
+    if not isinstance(v, (tuple, list)) or len(v) != 2 or _as_scalar(v[1]) is None:
+        return None
+    return {"w": np.asarray(v[0], dtype=np.float64), "b": _as_scalar(v[1])}
+
+
+def _hinge_reference(call):
+    loss, dw, db = F.svm_objective(*call.args)
+    return {"loss": float(loss), "dw": dw, "db": float(db)}
+
+
+def _train_reference(call):
+    from autograder.checks.svm.mistakes import train_variant
+
+    X, y, C, lr, epochs, _ = call.args
+    return memoized("svm.train.reference", call, lambda: train_variant(X, y, C, lr, epochs))
 
 
 def checks() -> list[FunctionCheck]:

@@ -5,7 +5,8 @@ own id; then, from the course root, as an instructor would:
 
 * ``autograder grade A`` (isolated) grades all of them: every submission must get exactly the
   per-test scores its file expects (``EXPECT``, written by hand from what the code does), with the
-  messages and notes it asks for (``EXPECT_MESSAGES``, ``EXPECT_NOTES``);
+  messages and notes it asks for (``EXPECT_MESSAGES``, ``EXPECT_NOTES``) and names the mistake it
+  expects (``EXPECT_HINT``);
 * the submissions whose verdict used to depend on the student id (a float32 answer, the seeded
   SGD and the constant-step svm training loops) are also written under :data:`EXTRA_IDS` more ids:
   every id must get the same per-test scores;
@@ -109,6 +110,26 @@ def test_autograder_grade_says_what_is_wrong(graded, sub):
         for pattern in sub.expect_notes:
             assert sc.matches(pattern, rec.notes), \
                 f"{sub.key} as {student}: a note should match /{pattern}/, notes: {rec.notes}"
+
+
+HINTED = [s for s in SUBS if s.expect_hint]
+
+
+def test_every_buggy_submission_says_which_hint_it_expects():
+    for sub in SUBS:
+        if sub.kind == "buggy":
+            assert set(sub.expect_hint) == set(sub.failing_tests()), sub.key
+
+
+@pytest.mark.parametrize("sub", HINTED, ids=_key)
+def test_autograder_grade_names_the_expected_mistake(graded, sub):
+    """The diagnosis (autograder/checks/mistakes.py) names the EXPECT_HINT mistake, or nothing when
+    the file expects none (two mistakes at once), under every id."""
+    for student in _ids(sub):
+        rec = graded.recs[student]
+        for t, key in sub.expect_hint.items():
+            got = [d for o in rec.outcomes if o.test_id == t for d in o.diagnoses]
+            assert got == ([key] if key else []), f"{sub.key} as {student}: {t} diagnosed {got}, expected {key}"
 
 
 @pytest.fixture(scope="module")

@@ -25,3 +25,5 @@ EXPECT = {
     "test_softmax_cross_entropy": 2,
     "test_mlp_loss_and_grads": 3,
 }
+
+EXPECT_HINT = {"test_linear_backward": "dW-transposed"}

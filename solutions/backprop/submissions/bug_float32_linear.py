@@ -27,3 +27,5 @@ EXPECT = {
     "test_mlp_loss_and_grads": 3,
 }
 EXPECT_MESSAGES = {"test_linear_backward": "float32"}
+
+EXPECT_HINT = {"test_linear_backward": "float32"}

@@ -29,3 +29,5 @@ EXPECT = {
     "test_softmax_cross_entropy": 2,
     "test_mlp_loss_and_grads": 0,
 }
+
+EXPECT_HINT = {"test_mlp_loss_and_grads": "no-relu-derivative"}

@@ -21,3 +21,5 @@ EXPECT = {
     "test_softmax_cross_entropy": 2,
     "test_mlp_loss_and_grads": 3,
 }
+
+EXPECT_HINT = {"test_sigmoid_backward": "derivative-at-output"}

@@ -22,3 +22,5 @@ EXPECT = {
     "test_adam_step": 0,
     "test_rprop_step": 3,
 }
+
+EXPECT_HINT = {"test_adam_step": "eps-in-sqrt"}

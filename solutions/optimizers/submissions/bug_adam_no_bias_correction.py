@@ -21,3 +21,5 @@ EXPECT = {
     "test_adam_step": 0,
     "test_rprop_step": 3,
 }
+
+EXPECT_HINT = {"test_adam_step": "no-bias-correction"}

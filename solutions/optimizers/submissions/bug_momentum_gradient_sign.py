@@ -22,3 +22,5 @@ EXPECT = {
 }
 
 EXPECT_MESSAGES = {"test_momentum_step": "sign of the gradient term"}
+
+EXPECT_HINT = {"test_momentum_step": "gradient-sign"}

@@ -19,3 +19,5 @@ EXPECT = {
     "test_adam_step": 3,
     "test_rprop_step": 3,
 }
+
+EXPECT_HINT = {"test_momentum_step": "velocity-convention"}

@@ -20,3 +20,5 @@ EXPECT = {
     "test_adam_step": 3,
     "test_rprop_step": 3,
 }
+
+EXPECT_HINT = {"test_nesterov_step": "plain-momentum"}

@@ -25,3 +25,5 @@ EXPECT = {
     "test_adam_step": 3,
     "test_rprop_step": 0,
 }
+
+EXPECT_HINT = {"test_rprop_step": "step-uphill"}

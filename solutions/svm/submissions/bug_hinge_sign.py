@@ -21,3 +21,5 @@ EXPECT = {
     "test_hinge_loss_and_grad": 0,
     "test_train_linear_svm": 3,
 }
+
+EXPECT_HINT = {"test_hinge_loss_and_grad": "hinge-sign"}

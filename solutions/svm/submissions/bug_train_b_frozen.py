@@ -24,3 +24,5 @@ EXPECT = {
     "test_hinge_loss_and_grad": 3,
     "test_train_linear_svm": 0,
 }
+
+EXPECT_HINT = {"test_train_linear_svm": "b-frozen"}

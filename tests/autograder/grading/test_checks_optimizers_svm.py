@@ -170,9 +170,9 @@ def test_hinge_diagnoses_common_bugs():
     check = _check("svm", "hinge_loss_and_grad")
     out = _run(check, lambda w, b, X, y, C: (hinge_loop(w, b, X, y, C)[0], hinge_loop(w, b, X, y, C)[1] + w,
                                              hinge_loop(w, b, X, y, C)[2]))
-    assert out.points == 0 and "2w" in out.messages[0]
+    assert out.points == 0 and "2w" in out.messages[-1] and out.diagnoses == ["regularizer-squared"]
     out = _run(check, lambda w, b, X, y, C: (hinge_loop(w, b, X, y, C)[0] - 0.5 * w @ w,) + hinge_loop(w, b, X, y, C)[1:])
-    assert out.points == 0 and "regularizer" in out.messages[0]
+    assert out.points == 0 and "regularizer" in out.messages[-1] and out.diagnoses == ["no-regularizer"]
     out = _run(check, lambda w, b, X, y, C: (hinge_loop(w, b, X, y, C)[0], hinge_loop(w, b, X, y, C)[1][None, :], 0.0))
     assert out.points == 0 and "shape" in out.messages[0]
 

@@ -159,6 +159,17 @@ def test_report_pass_rates_histogram_and_failures(graded):
     png = (course.reports_dir(A) / "histogram.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert "hangs" in {f["student"] for f in data["flagged"]}
+    # the most common diagnosed mistakes: each function's demo bug, named as its file expects
+    from autograder import submissions as S
+
+    demo = {t: k for sub in S.load([A]) if sub.demo for t, k in sub.expect_hint.items()}
+    assert demo and set(demo) == {f"test_{f}" for f in BACKPROP_POINTS}
+    for test, key in demo.items():
+        assert {"mistake": key, "count": 1} == {k: v for k, v in data["mistakes"][test][0].items() if k != "hint"}
+        assert data["mistakes"][test][0]["hint"]
+    text = (course.reports_dir(A) / "report.txt").read_text()
+    assert "most common diagnosed mistakes" in text and "dW-transposed ×1" in text
+    assert (course.reports_dir(A) / "mistakes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 STOCK = ["solution", "blank", "bug-linear-backward", "bug-relu-backward"]

@@ -1,0 +1,25 @@
+"""relu_backward masks with dout > 0 instead of z > 0."""
+
+ASSIGNMENT = "backprop"
+KIND = "buggy"
+DESCRIPTION = "relu_backward masks with dout > 0 instead of z > 0; others: reference code"
+
+CELLS = {
+    "relu_backward": '''
+def relu_backward(dout, z):
+    mask = dout > 0
+    return dout * mask
+''',
+}
+
+EXPECT = {
+    "test_linear_backward": 2,
+    "test_sigmoid_backward": 1,
+    "test_tanh_backward": 1,
+    "test_relu_backward": 0,
+    "test_softmax_backward": 2,
+    "test_softmax_cross_entropy": 2,
+    "test_mlp_loss_and_grads": 3,
+}
+
+EXPECT_HINT = {"test_relu_backward": "derivative-of-dout"}
