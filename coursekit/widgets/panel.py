@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import os
+import time
 from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
@@ -22,6 +25,19 @@ __all__ = ["Panel", "ERRORS"]
 
 #: Exceptions raised by any panel callback in this kernel (tests and lectures check it is empty).
 ERRORS: list[BaseException] = []
+
+
+def _log_timings(name, simulate_s, draw_s, encode_s, cached=False):
+    """Append one JSON line to the file named by COURSEKIT_PANEL_TIMINGS, if set (the slider
+    benchmark sets it to split latency into computing, drawing and the rest; see ARCHITECTURE.md,
+    Benchmarks)."""
+    path = os.environ.get("COURSEKIT_PANEL_TIMINGS")
+    if not path:
+        return
+    row = {"t": time.time(), "panel": name, "simulate_ms": 1000 * simulate_s, "draw_ms": 1000 * draw_s,
+           "encode_ms": 1000 * encode_s, "cached": bool(cached)}
+    with open(path, "a") as f:
+        f.write(json.dumps(row) + "\n")
 
 
 class Panel:
@@ -74,13 +90,16 @@ class Panel:
     def render(self):
         """Recompute with the current values and redraw (synchronously)."""
         try:
+            t0 = time.perf_counter()
             self.data = self.simulate(**self.values())
+            t1 = time.perf_counter()
             fig = self.draw(self.data)
             if self._readout_fn is not None:
                 self.readout.value = self._readout_fn(self.data)
         except BaseException as exc:  # record, then fail loudly
             ERRORS.append(exc)
             raise
+        t2 = time.perf_counter()
         if self.figure is not None and self.figure is not fig:
             plt.close(self.figure)
         self.figure = fig
@@ -89,6 +108,8 @@ class Panel:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib, same size
         self.png = buf.getvalue()
+        t3 = time.perf_counter()
+        _log_timings(type(self).__name__, t1 - t0, t2 - t1, t3 - t2)
         with self.out:
             clear_output(wait=True)
             display(Image(data=self.png, format="png"))
