@@ -145,7 +145,7 @@ _JS_STATE = """
 _JS_TAG_PANELS = """
 () => {
   const boxes = Array.from(document.querySelectorAll('.widget-vbox')).filter(b =>
-      !b.parentElement.closest('.widget-vbox') && b.querySelector('.widget-output img')
+      !b.parentElement.closest('.widget-vbox') && b.querySelector('.widget-image, .widget-output img')
       && b.querySelector('.noUi-handle'));
   return boxes.map((b, i) => {
     b.setAttribute('data-bench-panel', String(i));
@@ -161,7 +161,7 @@ _JS_TAG_PANELS = """
 _JS_ARM = """
 (i) => {
   const box = document.querySelector(`[data-bench-panel="${i}"]`);
-  const img0 = box.querySelector('.widget-output img');
+  const img0 = box.querySelector('.widget-image, .widget-output img');
   const before = img0 ? img0.getAttribute('src') : null;
   window.__bench = {t0: null, t1: null, busy: null};
   document.addEventListener('keydown', () => { window.__bench.t0 = performance.now(); },
@@ -169,7 +169,7 @@ _JS_ARM = """
   const obs = new MutationObserver(() => {
     const b = window.__bench;
     if (b.t0 !== null && b.busy === null && box.querySelector('.ck-panel-busy')) b.busy = performance.now();
-    const img = box.querySelector('.widget-output img');
+    const img = box.querySelector('.widget-image, .widget-output img');
     if (b.t0 !== null && img && img.getAttribute('src') && img.getAttribute('src') !== before) {
       b.t1 = performance.now();
       obs.disconnect();
@@ -289,7 +289,9 @@ def _move(page, panel, slider, moves, settle_ms):
         old = readout.inner_text().strip()
         page.evaluate(_JS_ARM, panel)
         page.keyboard.press(key)
-        page.wait_for_timeout(30)
+        t_key = time.time()
+        while readout.inner_text().strip() == old and time.time() - t_key < 2.0:
+            page.wait_for_timeout(20)
         if readout.inner_text().strip() == old:   # at the end of its range: go the other way
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
             page.evaluate(_JS_ARM, panel)
