@@ -143,7 +143,8 @@ class Panel:
         self.simulate = simulate
         self.draw = draw
         self._readout_fn = readout
-        self.prefetch = int(prefetch)
+        # COURSEKIT_PANEL_PREFETCH=0 turns the background preparation off (e.g. to compare)
+        self.prefetch = min(int(prefetch), int(os.environ.get("COURSEKIT_PANEL_PREFETCH", prefetch)))
         self.readout = widgets.HTML()
         self.status = widgets.HTML()
         # An Image widget, not an Output area: one binary message per picture, and the browser
