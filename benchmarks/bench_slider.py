@@ -14,7 +14,10 @@ then appends one JSON line per redraw (time in simulate, in draw, in the PNG enc
 benchmark splits each panel's latency into computing, drawing and the rest (messages, the
 browser). Also kept: the in-kernel measurement of the optimization panel (Agg only, ``--agg``).
 
-    python benchmarks/bench_slider.py [--moves 5] [--only 01_svm ...] [--all-sliders] [--agg]
+    python benchmarks/bench_slider.py [--moves 5] [--only 01_svm ...] [--all-sliders] [--no-prefetch] [--agg]
+
+``--no-prefetch`` makes every move compute its picture: the split then shows where the time of
+a cache miss goes.
 
 Needs /usr/bin/chromium (or COURSEKIT_CHROMIUM); without it prints one RESULT row saying so.
 """
@@ -190,7 +193,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyterlab(lectures, timings_path):
+def jupyterlab(lectures, timings_path, extra_env=None):
     """A JupyterLab server on a temporary copy of ``lectures``; yields (base URL, token)."""
     import secrets
     import shutil
@@ -214,7 +217,7 @@ def jupyterlab(lectures, timings_path):
         port, token = _free_port(), secrets.token_hex(16)
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(work / "config"),
                "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-               "COURSEKIT_PANEL_TIMINGS": str(timings_path)}
+               "COURSEKIT_PANEL_TIMINGS": str(timings_path), **(extra_env or {})}
         log = open(work / "jupyterlab.log", "w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -323,7 +326,7 @@ def _split(timings_path, since):
     return out
 
 
-def browser_main(moves=5, only=None, all_sliders=False, settle_ms=400):
+def browser_main(moves=5, only=None, all_sliders=False, settle_ms=400, prefetch=True):
     from pathlib import Path
 
     if not Path(CHROMIUM).exists():
@@ -342,7 +345,8 @@ def browser_main(moves=5, only=None, all_sliders=False, settle_ms=400):
         lectures = [n for n in lectures if any(o in n for o in only)]
     table = []
     timings = Path(tempfile.mkdtemp()) / "panel_timings.jsonl"
-    with jupyterlab(ROOT / "lectures", timings) as (base, token), sync_playwright() as pw:
+    extra = {} if prefetch else {"COURSEKIT_PANEL_PREFETCH": "0"}
+    with jupyterlab(ROOT / "lectures", timings, extra) as (base, token), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         for name in lectures:
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -368,18 +372,19 @@ def browser_main(moves=5, only=None, all_sliders=False, settle_ms=400):
         browser.close()
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print("\n| lecture | slider | median | worst of 5 | simulate | draw | PNG encode | rest (messages, browser) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| lecture | slider | median | worst of 5 | ready (cached) | simulate | draw | PNG encode | rest (messages, browser) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     fmt_ms = lambda v: "—" if v is None else f"{v:.0f} ms"  # noqa: E731
     for r in table:
         kernel = sum(r[k] or 0.0 for k in ("simulate_ms", "draw_ms", "encode_ms"))
         rest = None if r["median"] is None else r["median"] - kernel
-        print(f"| {r['lecture']} | {r['slider']} | {fmt_ms(r['median'])} | {fmt_ms(r['worst'])} | "
+        print(f"| {r['lecture']} | {r['slider']} | {fmt_ms(r['median'])} | {fmt_ms(r['worst'])} | {r['cached']}/{r['n']} | "
               f"{fmt_ms(r['simulate_ms'])} | {fmt_ms(r['draw_ms'])} | {fmt_ms(r['encode_ms'])} | {fmt_ms(rest)} |")
     for r in table:
         met = r["median"] is not None and r["worst"] is not None and r["median"] <= GOAL_MEDIAN_MS \
             and r["worst"] <= GOAL_WORST_MS
-        row = {"name": f"slider latency in the browser: {r['lecture']} '{r['slider']}' (median of {moves})",
+        label = "" if prefetch else ", no prefetch"
+        row = {"name": f"slider latency in the browser: {r['lecture']} '{r['slider']}' (median of {moves}{label})",
                "value": None if r["median"] is None else round(r["median"], 1), "unit": "ms",
                "baseline": f"worst {fmt_ms(r['worst'])}", "ratio": None,
                "goal": f"median ≤ {GOAL_MEDIAN_MS:.0f} ms, worst ≤ {GOAL_WORST_MS:.0f} ms", "met": bool(met)}
@@ -393,11 +398,13 @@ def main(argv=None):
     ap.add_argument("--only", nargs="*", help="substrings of lecture names")
     ap.add_argument("--all-sliders", action="store_true", help="every slider of every panel, not only the first")
     ap.add_argument("--settle-ms", type=int, default=400, help="pause before each move")
+    ap.add_argument("--no-prefetch", action="store_true",
+                    help="panels prepare no neighbouring pictures: every move computes (shows the split)")
     ap.add_argument("--agg", action="store_true", help="also the in-kernel Agg measurement of the optimization panel")
     ap.add_argument("--changes", type=int, default=40)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
-    browser_main(args.moves, args.only, args.all_sliders, args.settle_ms)
+    browser_main(args.moves, args.only, args.all_sliders, args.settle_ms, prefetch=not args.no_prefetch)
     if args.agg:
         agg_main(args.changes, args.quick)
     return 0

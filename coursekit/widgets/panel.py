@@ -127,8 +127,10 @@ class Panel:
         HTML shown under the controls (e.g. margin width, support-vector count).
     prefetch : int, default 0
         Prepare the main slider's pictures up to this many steps either side, in a background
-        thread, while the kernel runs (0: never). Needs a ``draw`` that makes a new figure per
-        call (no shared state).
+        thread, while the kernel runs (0: never).
+    background_draw : callable(data) -> Figure, optional
+        What that thread draws with (default ``draw``). A ``draw`` that reuses one figure (blitting)
+        is not safe from two threads: give the panel a second instance here.
     """
 
     def __init__(
@@ -138,10 +140,12 @@ class Panel:
         draw: Callable[[object], "plt.Figure"],
         readout: Callable[[object], str] | None = None,
         prefetch: int = 0,
+        background_draw: Callable[[object], "plt.Figure"] | None = None,
     ):
         self.controls = dict(controls)
         self.simulate = simulate
         self.draw = draw
+        self._background_draw = background_draw or draw
         self._readout_fn = readout
         # COURSEKIT_PANEL_PREFETCH=0 turns the background preparation off (e.g. to compare)
         self.prefetch = min(int(prefetch), int(os.environ.get("COURSEKIT_PANEL_PREFETCH", prefetch)))
@@ -251,14 +255,14 @@ class Panel:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
 
-    def _compute(self, values, log=False):
+    def _compute(self, values, log=False, draw=None):
         """simulate → draw (off pyplot) → PNG → readout, for ``values``."""
         try:
             t0 = time.perf_counter()
             data = self.simulate(**values)
             t1 = time.perf_counter()
             with style.detached(self._layouts):
-                fig = self.draw(data)
+                fig = (draw or self.draw)(data)
             html = self._readout_fn(data) if self._readout_fn is not None else None
             t2 = time.perf_counter()
             buf = io.BytesIO()
@@ -277,7 +281,7 @@ class Panel:
         """Compute and cache the picture for ``values`` unless it is there (background work)."""
         if self._lookup(values) is not None:
             return
-        self._store(values, self._compute(values))
+        self._store(values, self._compute(values, draw=self._background_draw))
 
     def _on_change(self, change):
         if self._hold:

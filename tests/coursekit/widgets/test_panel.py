@@ -139,3 +139,17 @@ def test_detached_figures_are_unknown_to_pyplot_and_reuse_the_first_layout():
     assert f3.number in plt.get_fignums()
     assert f3.dpi == style.DPI == f1.dpi
     plt.close(f3)
+
+
+def test_background_draw_is_used_for_prepared_pictures():
+    drawn_by = []
+
+    def bg_draw(data):
+        drawn_by.append(data["a"])
+        return draw(data)
+
+    controls = {"a": widgets.IntSlider(value=0, min=-1, max=1), "b": widgets.FloatSlider(value=0.0)}
+    p = Panel(controls, Counting(), draw, prefetch=1, background_draw=bg_draw)
+    assert drawn_by == []  # the shown picture is drawn by draw
+    p.prefetch_now()
+    assert sorted(drawn_by) == [-1, 1]
