@@ -86,16 +86,20 @@ def test_a_move_back_to_known_values_reuses_the_picture_without_simulating():
 def test_prepared_neighbours_are_exactly_the_simulated_pictures():
     p, sim = make_panel(prefetch=2)
     p.prefetch_now()
-    assert sorted(a for a, _ in sim.calls[1:]) == [1, 2, 4, 5]
+    # the main slider a: ±1, ±2 steps; the other slider b: its neighbours within range (step 0.5)
+    assert sorted(sim.calls[1:]) == [(1, 0.0), (2, 0.0), (3, -1.0), (3, -0.5), (3, 0.5), (3, 1.0),
+                                     (4, 0.0), (5, 0.0)]
+    assert sim.calls[1:3] == [(4, 0.0), (2, 0.0)], "nearest first, the main slider before the others"
     fresh = Counting()(5, 0.0)
     n = len(sim.calls)
     p.controls["a"].value = 5
     assert len(sim.calls) == n, "the prepared picture is used"
     np.testing.assert_array_equal(p.data["y"], fresh["y"])
-    # another control moved: the main slider's neighbours are prepared for the new values
+    # another control moved: the neighbours are prepared around the new values
     p.controls["b"].value = 0.5
     p.prefetch_now()
-    assert {c for c in sim.calls[n:]} == {(5, 0.5), (4, 0.5), (3, 0.5)}
+    # (5, 0.5) is shown (computed now); (3, 0.5) was prepared before, so it is not computed again
+    assert sorted(sim.calls[n:]) == [(4, 0.5), (5, -0.5), (5, 0.5), (5, 1.0)]
 
 
 def test_errors_are_recorded_and_raised():
@@ -152,4 +156,4 @@ def test_background_draw_is_used_for_prepared_pictures():
     p = Panel(controls, Counting(), draw, prefetch=1, background_draw=bg_draw)
     assert drawn_by == []  # the shown picture is drawn by draw
     p.prefetch_now()
-    assert sorted(drawn_by) == [-1, 1]
+    assert sorted(drawn_by) == [-1, 0, 1]  # a = ±1, then b = 0.1 (one step; its range starts at 0)
