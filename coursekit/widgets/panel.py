@@ -11,8 +11,8 @@ The one fast drawing path (see ARCHITECTURE.md, Lectures and panels):
   every rendered (data, PNG, readout) is kept (bounded) and a move back to known values only
   re-sends the PNG;
 - **ahead of the hand**: with ``prefetch=k`` the panel prepares, in a background thread, the
-  pictures of the main slider (the first control) up to ``k`` steps either side of its value
-  and of the other sliders up to 2 steps, nearest first — a one-step move then finds its
+  pictures of the main slider (the first control) up to ``k`` steps either side of its value,
+  nearest first, then those one step away on the other sliders — a one-step move then finds its
   picture ready. ``draw`` runs inside
   :func:`coursekit.style.detached`, off pyplot, so this is safe;
 - **never stale**: a move whose picture is not ready shows "computing …" at once and schedules
@@ -127,8 +127,8 @@ class Panel:
     readout : callable(data) -> str, optional
         HTML shown under the controls (e.g. margin width, support-vector count).
     prefetch : int, default 0
-        Prepare the main slider's pictures up to this many steps either side (the other
-        sliders' up to 2), in a background
+        Prepare the main slider's pictures up to this many steps either side (then the other
+        sliders' one step away), in a background
         thread, while the kernel runs (0: never).
     background_draw : callable(data) -> Figure, optional
         What that thread draws with (default ``draw``). A ``draw`` that reuses one figure (blitting)
@@ -308,12 +308,13 @@ class Panel:
         if self.prefetch <= 0 or not self.controls:
             return
         base = self.values()
-        ranked = []  # (steps away, which control, values): the main slider first, then the others
+        ranked = []  # (steps away, which control, values)
         for rank, (name, w) in enumerate(self.controls.items()):
-            k = self.prefetch if rank == 0 else min(2, self.prefetch)
+            k = self.prefetch if rank == 0 else 1
             for i, v in enumerate(slider_neighbours(w, k)):
                 ranked.append((i // 2, rank, {**base, name: v}))
-        ranked.sort(key=lambda t: (t[0], t[1]))
+        # the main slider's first (each extra picture costs the kernel work while the hand moves)
+        ranked.sort(key=lambda t: (t[1] > 0, t[0], t[1]))
         wanted = [v for _, _, v in ranked]
         with self._wake:
             self._wanted = [v for v in wanted if self._lookup(v) is None]
