@@ -63,6 +63,41 @@ def _log_timings(name, simulate_s, draw_s, encode_s, cached=False):
         f.write(json.dumps(row) + "\n")
 
 
+# Cells and the background thread never draw at the same time: matplotlib's global state
+# (rcParams, pyplot) is not thread-safe. A running cell holds this lock; the thread prepares a
+# picture only while no cell runs (slider moves are not cells: they find the pictures ready).
+_CELL_LOCK = threading.Lock()
+_CELL = {"hooked": False, "held": False, "ended": 0.0}
+
+
+def _hook_cells():
+    """Register IPython's pre/post_run_cell hooks that hold :data:`_CELL_LOCK` (once)."""
+    if _CELL["hooked"]:
+        return
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        ip = None
+    if ip is None:
+        return
+
+    def pre(*_):
+        _CELL_LOCK.acquire()  # waits for a picture being prepared (at most one)
+        _CELL["held"] = True
+
+    def post(*_):
+        _CELL["ended"] = time.monotonic()
+        if _CELL["held"]:
+            _CELL["held"] = False
+            _CELL_LOCK.release()
+
+    ip.events.register("pre_run_cell", pre)
+    ip.events.register("post_run_cell", post)
+    _CELL["hooked"] = True
+
+
 def _key_value(v):
     """A hashable cache key for a control value; floats to 10 significant digits (the browser's
     slider arithmetic and ours differ in the last bits)."""
@@ -320,6 +355,7 @@ class Panel:
             self._wanted = [v for v in wanted if self._lookup(v) is None]
             self._wake.notify()
         if self._worker is None and _event_loop_scheduler() is not None:  # only in a running kernel
+            _hook_cells()
             self._worker = threading.Thread(target=self._work, name="coursekit-panel-prefetch", daemon=True)
             self._worker.start()
 
@@ -334,10 +370,18 @@ class Panel:
                 while not self._wanted:
                     self._wake.wait()
                 values = self._wanted.pop(0)
+            # wait until no cell runs (and none ended just now: the next may follow at once)
+            while True:
+                if (not _CELL["held"] and time.monotonic() - _CELL["ended"] > 0.25
+                        and _CELL_LOCK.acquire(blocking=False)):
+                    break
+                time.sleep(0.05)
             try:
                 self._prepare(values)
             except Exception:  # noqa: BLE001 - a neighbour that fails is computed (and raises) when asked for
                 pass
+            finally:
+                _CELL_LOCK.release()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, plus a PNG of the current figure.
