@@ -25,6 +25,7 @@ for every size in :data:`FONT` (:func:`font_px` computes it for any figure).
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -150,12 +151,61 @@ def size(figsize=None, nrows=1, ncols=1):
     return (w, h)
 
 
+_detached = threading.local()
+
+
+@contextlib.contextmanager
+def detached(layouts=None):
+    """Inside this block (in this thread), :func:`subplots` makes figures outside pyplot.
+
+    Panels draw inside it: their figures are encoded to PNG by the panel itself, so pyplot must
+    neither track them (the inline backend would show every open figure at the end of a cell)
+    nor be touched from the background thread that prepares neighbouring slider values.
+
+    ``layouts`` (a dict the caller keeps) makes :func:`tight_layout` compute each layout once:
+    the first figure of a given size and axes count gets the full tight layout, later ones reuse
+    its margins (the frame then stays still while a slider moves, and a redraw skips the
+    tight-layout pass, which costs as much as drawing the figure).
+    """
+    before = getattr(_detached, "on", False), getattr(_detached, "layouts", None)
+    _detached.on, _detached.layouts = True, layouts
+    try:
+        yield
+    finally:
+        _detached.on, _detached.layouts = before
+
+
+def tight_layout(fig, **kw):
+    """``fig.tight_layout(**kw)``; inside :func:`detached` with ``layouts``, computed once per
+    figure size and axes count and then reused."""
+    layouts = getattr(_detached, "layouts", None)
+    if layouts is None:
+        fig.tight_layout(**kw)
+        return
+    key = (tuple(fig.get_size_inches().round(3)), len(fig.axes), tuple(sorted(kw.items())))
+    pars = layouts.get(key)
+    if pars is None:
+        fig.tight_layout(**kw)
+        sp = fig.subplotpars
+        layouts[key] = {k: getattr(sp, k) for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
+    else:
+        fig.subplots_adjust(**pars)
+
+
 def subplots(nrows=1, ncols=1, figsize=None, **kw):
     """``plt.subplots`` in the style: its dpi and fonts, a size from :func:`size`.
 
-    Other keyword arguments go to ``plt.subplots``. Returns ``(fig, axes)``.
+    Other keyword arguments go to ``plt.subplots``. Returns ``(fig, axes)``. Inside
+    :func:`detached` the figure is a bare :class:`~matplotlib.figure.Figure` on an Agg canvas
+    (same size, dpi and fonts), unknown to pyplot.
     """
     with context():
+        if getattr(_detached, "on", False):
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            fig = Figure(figsize=size(figsize, nrows, ncols), dpi=DPI)
+            FigureCanvasAgg(fig)
+            return fig, fig.subplots(nrows, ncols, **kw)
         return plt.subplots(nrows, ncols, figsize=size(figsize, nrows, ncols), dpi=DPI, **kw)
 
 

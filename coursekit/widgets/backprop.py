@@ -28,7 +28,7 @@ import numpy as np
 from coursekit import style
 from coursekit._validate import check_in_range, check_positive
 from coursekit.gradcheck import EPS, numerical_grad
-from coursekit.widgets.panel import Panel
+from coursekit.widgets.panel import PREFETCH, Panel
 
 __all__ = ["chain_rule_f", "chain_rule_dfdx", "fd_errors", "simulate_fd_step", "draw_fd_step",
            "readout_fd_step", "FDStepPanel"]
@@ -148,7 +148,7 @@ def draw_fd_step(data):
         ax1.set_title("round-off (left) vs truncation (right)")
         ax1.legend(loc="upper center")
         ax1.grid(True, which="major", alpha=0.3)
-        fig.tight_layout()
+        style.tight_layout(fig)
     return fig
 
 
@@ -169,4 +169,4 @@ class FDStepPanel(Panel):
             "x": widgets.FloatSlider(value=x, min=0.25, max=2.0, step=0.05, description="x",
                                      continuous_update=False),
         }
-        super().__init__(controls, simulate_fd_step, draw_fd_step, readout_fd_step)
+        super().__init__(controls, simulate_fd_step, draw_fd_step, readout_fd_step, prefetch=PREFETCH)

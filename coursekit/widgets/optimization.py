@@ -23,7 +23,7 @@ from coursekit import style
 from coursekit.optim import OPTIMIZERS
 from coursekit._validate import check_choice, check_in_range, check_int, check_positive
 from coursekit.plotting import landscape_grid, plot_contour
-from coursekit.widgets.panel import Panel
+from coursekit.widgets.panel import PREFETCH, Panel
 
 __all__ = ["simulate_optimization", "OptimizationPanel", "METHODS", "DEFAULTS"]
 
@@ -253,7 +253,9 @@ class OptimizationPanel(Panel):
         }
         self.n_steps = n_steps
         self.drawer = OptimizationDrawer()
-        super().__init__(controls, self._simulate, self.drawer, readout)
+        # the drawer reuses one figure (blitting): the background thread gets its own
+        super().__init__(controls, self._simulate, self.drawer, readout, prefetch=PREFETCH,
+                         background_draw=OptimizationDrawer())
 
     def _simulate(self, method, landscape, lr, momentum):
         return simulate_optimization(method=method, landscape=landscape, lr=lr, momentum=momentum,

@@ -30,7 +30,7 @@ from coursekit import style
 from coursekit._validate import check_choice, check_int, check_positive
 from coursekit.layers import ACTIVATIONS, Linear, Sequential
 from coursekit.optim import GD
-from coursekit.widgets.panel import Panel
+from coursekit.widgets.panel import PREFETCH, Panel
 
 __all__ = [
     "DATASETS",
@@ -195,7 +195,7 @@ def draw_playground(data):
         ax1.set_title(title + (" (diverged)" if data["diverged"] else ""),
                       color=style.COLORS["diverged" if data["diverged"] else "text"])
         ax1.grid(True, which="both", alpha=0.3)
-        fig.tight_layout()
+        style.tight_layout(fig)
     return fig
 
 
@@ -226,4 +226,4 @@ class PlaygroundPanel(Panel):
         }
         fixed = {"epochs": epochs, "seed": seed, "grid": grid}
         super().__init__(controls, functools.partial(simulate_playground, **fixed), draw_playground,
-                         readout_playground)
+                         readout_playground, prefetch=PREFETCH)

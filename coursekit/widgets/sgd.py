@@ -29,7 +29,7 @@ import numpy as np
 
 from coursekit import style
 from coursekit._validate import as_float_array, check_callable, check_int, check_positive
-from coursekit.widgets.panel import Panel
+from coursekit.widgets.panel import PREFETCH, Panel
 
 __all__ = [
     "N_POINTS",
@@ -301,7 +301,7 @@ def draw_sgd(data):
         ax1.set_ylabel("L(β_k) − L(β*)")
         title = "diverged" if data["diverged"] else "excess empirical risk"
         ax1.set_title(title, color=style.COLORS["diverged" if data["diverged"] else "text"])
-        fig.tight_layout()
+        style.tight_layout(fig)
     return fig
 
 
@@ -337,4 +337,4 @@ class SGDPanel(Panel):
                                          continuous_update=False),
         }
         simulate = functools.partial(simulate_sgd, n_steps=n_steps, seed=seed)
-        super().__init__(controls, simulate, draw_sgd, readout_sgd)
+        super().__init__(controls, simulate, draw_sgd, readout_sgd, prefetch=PREFETCH)

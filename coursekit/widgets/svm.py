@@ -17,7 +17,7 @@ from coursekit import style
 from coursekit._validate import check_choice, check_positive
 from coursekit.plotting import plot_svm_margins, svm_grid
 from coursekit.svm import KernelSVM
-from coursekit.widgets.panel import Panel
+from coursekit.widgets.panel import PREFETCH, Panel
 
 __all__ = ["DATASETS", "svm_data", "simulate_svm", "draw_svm", "readout_svm", "SVMPanel"]
 
@@ -99,7 +99,7 @@ def draw_svm(data):
         plot_svm_margins(ax, data["xx"], data["yy"], data["F"], data["X"], data["y"], support=data["support"],
                          title=f"{data['kernel']} SVM, C = {data['C']:.3g}")
         ax.legend(loc="lower right")
-        fig.tight_layout()
+        style.tight_layout(fig)
     return fig
 
 
@@ -123,4 +123,4 @@ def SVMPanel(C=1.0, kernel="linear", data="overlap", gamma=1.0, c_min=1e-3, c_ma
     def simulate(C):
         return simulate_svm(C=C, kernel=kernel, data=data, gamma=gamma)
 
-    return Panel({"C": slider}, simulate, draw_svm, readout_svm)
+    return Panel({"C": slider}, simulate, draw_svm, readout_svm, prefetch=PREFETCH)

@@ -146,7 +146,7 @@ _JS_PANEL_IMAGE = """
   let el = label === null ? labels[0] : labels.find(l => l.textContent.trim() === label);
   if (!el) return null;
   const panel = el.closest('.widget-vbox');
-  const img = panel && panel.querySelector('.widget-output img');
+  const img = panel && panel.querySelector('.widget-image, .widget-output img');
   return img ? img.getAttribute('src') : '';
 }
 """
