@@ -78,7 +78,7 @@ def test_exactly_the_seven_solution_cells(source_nb):
         assert gid in defs, f"solution cell {gid!r} must define {gid}()"
         args = [a.arg for a in defs[gid].args.args]
         contract = _contract_args(getattr(F, gid))
-        assert args == contract, f"{gid}{tuple(args)}: contract A's signature is {tuple(contract)}"
+        assert args == contract, f"{gid}{tuple(args)}: coursekit.functional's signature is {tuple(contract)}"
 
 
 def test_each_solution_is_followed_by_its_autograded_test_cell(source_nb):
@@ -175,7 +175,7 @@ def test_stock_nbgrader_generate_assignment(generated, source_nb):
         if _nb(c).get("solution"):
             gid = _nb(c)["grade_id"]
             assert "raise NotImplementedError" in c.source, f"{gid}: solution not cleared"
-            # the student's stub keeps contract A's signature
+            # the student's stub keeps coursekit.functional's signature
             defs = {n.name: n for n in ast.parse(c.source).body if isinstance(n, ast.FunctionDef)}
             assert [a.arg for a in defs[gid].args.args] == _contract_args(getattr(F, gid))
     # the gradebook knows the assignment and its graded cells
