@@ -397,20 +397,12 @@ class MomentumCheck(_StepCheck):
         return (after["w"], after["dw"])
 
 
-class NesterovCheck(_StepCheck):
+class NesterovCheck(MomentumCheck):
+    """Same signature, state and hyperparameters as momentum_step; only the reference step differs."""
+
     function = "nesterov_step"
     points = POINTS["nesterov_step"]
     opt_name = "Nesterov"
-    outputs = ("w", "dw")
-
-    def hyper(self, rng):
-        return {"lr": float(rng.choice([0.01, 0.02, 0.05])), "beta": float(rng.choice([0.5, 0.8, 0.9]))}
-
-    def make_call(self, before, g, hyper, case):
-        return Call(self.function, (before["w"], before["dw"], g, hyper["lr"], hyper["beta"]), {}, case)
-
-    def expected(self, before, after):
-        return (after["w"], after["dw"])
 
 
 class AdamCheck(_StepCheck):
