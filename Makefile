@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test install bench grade-demo browser-test lock clean
+.PHONY: lab test install bench grade-demo browser-test lectures lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 ## The instructor's "see it work": a throwaway course with sample submissions, graded.
 grade-demo: $(STAMP)
 	$(BIN)/autograder demo
+
+## Re-execute the lecture notebooks from their text sources (lectures/NN_*.md); LECTURES="04 06" for some.
+lectures: $(STAMP)
+	$(BIN)/python tools/build_lectures.py $(LECTURES)
 
 ## Only the real-browser test.
 browser-test: $(STAMP)
