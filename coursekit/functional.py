@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import erfc
 
-from coursekit._validate import as_float_array, check_instance, check_labels, check_same_shape
+from coursekit._validate import (as_float_array, check_in_range, check_instance, check_labels, check_positive,
+                                 check_same_shape)
 
 #: Underflow to 0 (e.g. e^(−1000)) is the correctly rounded result: never an error, even
 #: inside a caller's ``np.errstate(all="raise")``.
@@ -51,6 +52,10 @@ __all__ = [
     "cross_entropy",
     "hinge_loss",
     "svm_objective",
+    "l2_penalty",
+    "dropout_mask",
+    "dropout_forward",
+    "dropout_backward",
     "mlp_forward",
     "mlp_loss_and_grads",
 ]
@@ -465,6 +470,72 @@ def svm_objective(w, b, X, y, C):
     mean_hinge, dscores = hinge_loss(X @ w + b, y)
     delta = (C * n) * dscores
     return 0.5 * float(w @ w) + C * n * mean_hinge, w + X.T @ delta, float(delta.sum())
+
+
+# ------------------------------------------------------------ regularisation
+def l2_penalty(W, lam):
+    """Weight decay: the penalty ``λ R(W) = (λ/2) ‖W‖²`` and its gradient ``λ W``.
+
+    Added to a loss, it shrinks the hypothesis class (lecture 06): the gradient step
+    ``W ← W − η(∇L + λW) = (1 − ηλ) W − η∇L`` decays every weight towards 0.
+
+    Parameters
+    ----------
+    W : ndarray, any shape
+    lam : float, ≥ 0 — the regularisation strength λ
+
+    Returns
+    -------
+    penalty : float, (λ/2) Σ W²
+    dW : ndarray, shape of W, λ W
+    """
+    W = as_float_array(W, "W")
+    lam = check_positive(lam, "lam", allow_zero=True)
+    return 0.5 * lam * float(np.sum(W * W)), lam * W
+
+
+def dropout_mask(shape, p, rng):
+    """The scaled keep-mask of inverted dropout: ``m = keep / (1 − p)``, ``keep ~ Bernoulli(1 − p)``.
+
+    Each unit is muted with probability ``p``; survivors are scaled by ``1/(1 − p)`` so that
+    ``E[m] = 1`` and the expected activation is unchanged (at test time dropout is the identity).
+
+    Parameters
+    ----------
+    shape : tuple of int
+    p : float in [0, 1) — the probability of muting a unit
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    m : ndarray of ``shape``, values 0 or 1/(1 − p)
+    """
+    p = check_in_range(p, "p", 0.0, 1.0)
+    check_instance(rng, "rng", np.random.Generator, "a numpy.random.Generator (np.random.default_rng(seed))")
+    keep = rng.random(shape) >= p
+    return keep / (1.0 - p)
+
+
+def dropout_forward(x, m):
+    """Inverted dropout: ``y = x ⊙ m`` with the scaled mask ``m`` of :func:`dropout_mask`.
+
+    x (N, H), m (N, H) -> y (N, H)
+    """
+    x = as_float_array(x, "x")
+    m = as_float_array(m, "m")
+    check_same_shape(m, "m", x, "x")
+    return x * m
+
+
+def dropout_backward(dout, m):
+    """Backward pass of :func:`dropout_forward`: ``dx = dout ⊙ m`` (muted units pass no gradient).
+
+    dout (N, H), m (N, H) -> dx (N, H)
+    """
+    dout = as_float_array(dout, "dout")
+    m = as_float_array(m, "m")
+    check_same_shape(m, "m", dout, "dout")
+    return dout * m
 
 
 # ---------------------------------------------------------------- two-layer network

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit import functional as F
-from coursekit._validate import as_float_array, check_int, check_methods
+from coursekit._validate import as_float_array, check_in_range, check_int, check_methods
 from coursekit.init import as_generator, get_initializer
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Softplus",
     "GELU",
     "Softmax",
+    "Dropout",
     "Step",
     "Sign",
     "Sequential",
@@ -243,6 +244,40 @@ class GELU(_Elementwise):
     _backward = staticmethod(F.gelu_backward)
 
 
+class Dropout(Layer):
+    """Inverted dropout (lecture 06): in training, each unit is muted with probability ``p``
+    and the survivors scaled by ``1/(1 − p)``; in evaluation (``training = False``) the identity.
+
+    forward: x (N, H) → y = x ⊙ m (training) or x (evaluation); backward: dout → dout ⊙ m.
+    The mask ``m`` comes from :func:`coursekit.functional.dropout_mask` and a generator seeded
+    once, so a run is reproducible. :meth:`Sequential.train` / :meth:`Sequential.eval` switch
+    the mode; :func:`coursekit.train.fit` trains in training mode and evaluates in evaluation mode.
+    """
+
+    def __init__(self, p=0.5, seed=0):
+        super().__init__()
+        self.p = check_in_range(p, "p", 0.0, 1.0)
+        self.training = True
+        self._rng = as_generator(seed)
+        self._m = None
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        if not self.training or self.p == 0.0:
+            self._m = np.ones_like(x)
+            return x
+        self._m = F.dropout_mask(x.shape, self.p, self._rng)
+        return F.dropout_forward(x, self._m)
+
+    def backward(self, dout):
+        m = self._need_cache("_m")
+        dout = _check_dout(dout, m.shape, "Dropout")
+        return F.dropout_backward(dout, m)
+
+    def __repr__(self):
+        return f"Dropout(p={self.p:g})"
+
+
 #: The smooth elementwise activations by name (the playground's chooser lists these).
 ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "ReLU": ReLU, "softplus": Softplus, "GELU": GELU}
 
@@ -360,6 +395,19 @@ class Sequential:
         if not input_grad and isinstance(first, Linear):
             return first.backward(d, need_dx=False)
         return first.backward(d)
+
+    # ---- modes
+    def train(self, mode=True):
+        """Training mode (``mode=True``) or evaluation mode for the layers that differ (Dropout);
+        returns the network, so ``model.eval().predict(x)`` reads naturally."""
+        for layer in self.layers:
+            if hasattr(layer, "training"):
+                layer.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode: dropout off (same as ``train(False)``)."""
+        return self.train(False)
 
     # ---- parameters
     def parameters(self):

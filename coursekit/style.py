@@ -61,7 +61,7 @@ _P = PALETTE
 #: Colour of each recurring role.
 COLORS = {
     # data: the two classes (class 0 / y = −1 and class 1 / y = +1), train and test curves
-    "class0": _P["blue"], "class1": _P["red"], "train": _P["blue"], "test": _P["orange"],
+    "class0": _P["blue"], "class1": _P["red"], "train": _P["blue"], "test": _P["orange"], "validation": _P["green"],
     # SVMs: separator f = 0, margins f = ±1, ringed support vectors, marker edges
     "boundary": _P["black"], "margin": _P["black"], "support": _P["black"], "edge": _P["black"],
     # a function and its derivative; forward and backward passes
@@ -87,7 +87,7 @@ COLORS = {
 #: Line style and width of each role that has one (``line(role)`` adds the colour).
 LINES = {
     "boundary": {"ls": "-", "lw": 1.8}, "margin": {"ls": "--", "lw": 1.0}, "support": {"ls": "-", "lw": 1.1},
-    "train": {"ls": "-", "lw": 1.5}, "test": {"ls": "--", "lw": 1.5},
+    "train": {"ls": "-", "lw": 1.5}, "test": {"ls": "--", "lw": 1.5}, "validation": {"ls": "-.", "lw": 1.7},
     "function": {"ls": "-", "lw": 1.5}, "derivative": {"ls": "-", "lw": 1.5},
     "forward": {"ls": "-", "lw": 1.5}, "backward": {"ls": "--", "lw": 1.5},
     "exact": {"ls": "-", "lw": 1.5}, "fd_forward": {"ls": "-", "lw": 1.5}, "fd_central": {"ls": "--", "lw": 1.5},

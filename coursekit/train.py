@@ -46,6 +46,9 @@ class History:
     val_loss, val_accuracy : lists, one per epoch (empty without X_val)
     step_loss : list of float, one per optimizer step
     lr : list of float, the learning rate used at each step
+    best_epoch : int or None — with early stopping (``patience``), the epoch (0-based) of the
+        lowest validation loss, whose weights the model holds at the end
+    stopped_early : bool — True if early stopping ended training before ``epochs``
     """
 
     train_loss: list = field(default_factory=list)
@@ -54,6 +57,8 @@ class History:
     val_accuracy: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)
     lr: list = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
 
     @property
     def epochs(self):
@@ -82,7 +87,7 @@ def accuracy(pred_labels, y):
 
 
 def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=True,
-        X_val=None, y_val=None, schedule=None, progress=True):
+        X_val=None, y_val=None, schedule=None, progress=True, patience=None):
     """Train ``model`` in place by minibatch gradient descent.
 
     Parameters
@@ -101,6 +106,13 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
     schedule : callable k -> η, optional; sets ``optimizer.lr`` before step k (and, if it
         has ``step(loss)``, is given each epoch's loss)
     progress : bool — show a tqdm progress bar over epochs
+    patience : int ≥ 1, optional — early stopping (needs X_val, y_val): stop once the validation
+        loss has not improved for ``patience`` epochs and give the model back the weights of its
+        best epoch (``History.best_epoch``)
+
+    A model with ``train(mode)`` (a :class:`~coursekit.layers.Sequential`) is put in training
+    mode for the steps and in evaluation mode (dropout off) for the validation pass; it is left
+    in evaluation mode.
 
     Returns
     -------
@@ -128,6 +140,14 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
         if y_val.ndim == 0 or y_val.shape[0] != X_val.shape[0]:
             raise ValueError(f"y_val: expected {X_val.shape[0]} targets (one per row of X_val), got shape {y_val.shape}")
 
+    if patience is not None:
+        patience = check_int(patience, "patience", low=1)
+        if not have_val:
+            raise ValueError("patience: early stopping watches the validation loss; pass X_val and y_val")
+    set_mode = getattr(model, "train", None)
+    set_mode = set_mode if callable(set_mode) else (lambda mode=True: model)
+    best_loss, best_params, since_best = np.inf, None, 0
+
     predict = getattr(loss_fn, "predict", None)
     is_classifier = getattr(loss_fn, "is_classifier", False) and predict is not None
     n = X.shape[0]
@@ -147,6 +167,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
         else:
             batches = (slice(start, start + batch_size) for start in range(0, n, batch_size))
         total, correct = 0.0, 0
+        set_mode(True)
         for idx in batches:
             xb, yb = X[idx], y[idx]
             if schedule is not None:
@@ -166,6 +187,7 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
         if is_classifier:
             history.train_accuracy.append(correct / n)
         postfix = {"loss": f"{history.train_loss[-1]:.4f}"}
+        set_mode(False)
         if have_val:
             out = model.forward(X_val)
             vloss, _ = loss_fn(out, y_val)
@@ -178,7 +200,20 @@ def fit(model, loss, X, y, optimizer, epochs=10, batch_size=32, seed=0, shuffle=
             schedule.step(history.val_loss[-1] if have_val else history.train_loss[-1])
         if progress:
             bar.set_postfix(postfix)
+        if patience is not None:
+            if history.val_loss[-1] < best_loss:
+                best_loss, since_best = history.val_loss[-1], 0
+                history.best_epoch = len(history.val_loss) - 1
+                best_params = {k: v.copy() for k, v in model.parameters().items()}
+            else:
+                since_best += 1
+                if since_best >= patience:
+                    history.stopped_early = True
+                    break
     bar.close()
+    if best_params is not None:
+        for k, v in model.parameters().items():
+            v[...] = best_params[k]
     return history
 
 
