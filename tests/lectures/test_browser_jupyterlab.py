@@ -50,6 +50,7 @@ PREFERRED_SLIDER = {
     "03_backpropagation": None,
     "04_optimization": "learning rate",
     "05_training": "batch size",
+    "06_generalisation": "degree",
 }
 
 
