@@ -50,8 +50,9 @@ def build(source: Path, timeout: int = 600) -> float:
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(source.parent)}}).execute()
     seconds = time.perf_counter() - t0
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        cell.id = f"cell-{i:03d}"   # stable ids: a re-run changes only what the run changed
     jupytext.write(nb, source.with_suffix(".ipynb"), fmt="ipynb")
     return seconds
 
