@@ -344,3 +344,88 @@ def run(optimizer, landscape, w0=None, n_steps=100, schedule=None, blowup=1e8):
             break
         ws[k + 1], losses[k + 1] = wk, lk
     return Trajectory(ws, losses, diverged)
+
+
+# ----------------------------------------------------------------------- momentum on a quadratic
+def momentum_matrix(eta, beta, lam):
+    """The 2×2 iteration matrix of heavy-ball momentum along one eigen-direction of a quadratic.
+
+    With x = qᵢᵀ(w − w*) the error along the eigenvector qᵢ (curvature λ = λᵢ) and Δ the last
+    step along it, one step of :class:`coursekit.optim.Momentum` (Δ ← βΔ − ηλx, x ← x + Δ) is
+
+        [Δ⁽ᵏ⁺¹⁾, x⁽ᵏ⁺¹⁾]ᵀ = R [Δ⁽ᵏ⁾, x⁽ᵏ⁾]ᵀ,   R = [[β, −ηλ], [β, 1 − ηλ]]
+
+    (lecture 04, section 8; Goh 2017 writes the same matrix for z = −Δ/η, α = η).
+
+    Parameters
+    ----------
+    eta, beta, lam : float or arrays broadcasting together
+        Learning rate η > 0, momentum β ∈ [0, 1), curvature λ > 0.
+
+    Returns
+    -------
+    array (..., 2, 2) — one matrix per broadcast element.
+    """
+    eta, beta, lam = (as_float_array(v, n) for v, n in ((eta, "eta"), (beta, "beta"), (lam, "lam")))
+    if np.any(eta <= 0):
+        raise ValueError(f"eta: expected learning rates > 0, got min {eta.min():.3g}")
+    if np.any((beta < 0) | (beta >= 1)):
+        raise ValueError(f"beta: expected momenta in [0, 1), got range [{beta.min():.3g}, {beta.max():.3g}]")
+    if np.any(lam <= 0):
+        raise ValueError(f"lam: expected curvatures > 0, got min {lam.min():.3g}")
+    eta, beta, lam = np.broadcast_arrays(eta, beta, lam)
+    R = np.empty(eta.shape + (2, 2))
+    R[..., 0, 0], R[..., 0, 1] = beta, -eta * lam
+    R[..., 1, 0], R[..., 1, 1] = beta, 1.0 - eta * lam
+    return R
+
+
+def momentum_rate(eta, beta, eigenvalues):
+    """Per-step convergence rate of heavy-ball momentum on a quadratic: max |σ| over all eigenvalues σ
+    of :func:`momentum_matrix` for every curvature in ``eigenvalues``.
+
+    The error shrinks like rate^k (it diverges when rate > 1); β = 0 gives plain gradient
+    descent's max |1 − ηλᵢ|. ``eta`` and ``beta`` may be arrays of one shape (a grid); the result
+    has that shape.
+    """
+    lam = as_float_array(eigenvalues, "eigenvalues", ndim=1)
+    eta, beta = np.broadcast_arrays(as_float_array(eta, "eta"), as_float_array(beta, "beta"))
+    R = momentum_matrix(eta[..., None], beta[..., None], lam)        # (..., n, 2, 2)
+    return np.abs(np.linalg.eigvals(R)).max(axis=(-1, -2))
+
+
+# ----------------------------------------------------------------------- quasi-Newton (scipy)
+def scipy_minimize(landscape, method="BFGS", w0=None, gtol=1e-10, maxiter=10_000):
+    """Minimize ``landscape`` with ``scipy.optimize.minimize`` (BFGS, L-BFGS-B, CG, …), recording the path.
+
+    scipy is given the landscape's ``value`` and ``grad`` (one call of each is one evaluation).
+
+    Returns
+    -------
+    (Trajectory, evals, result) — the iterates w⁽⁰⁾, w⁽¹⁾, … (one row per scipy iteration) and
+    their losses; ``evals[k]`` the number of function-and-gradient evaluations scipy had made
+    when it reported iterate k; scipy's ``OptimizeResult``.
+    """
+    from scipy.optimize import minimize
+
+    check_instance(landscape, "landscape", Landscape, "a coursekit.landscapes landscape")
+    check_choice(method, "method", ("BFGS", "L-BFGS-B", "CG", "Newton-CG", "trust-exact"))
+    w = landscape._w(landscape.start if w0 is None else w0).copy()
+    count = [0]
+
+    def fun(x):
+        count[0] += 1
+        return landscape._value(x), landscape._grad(x)
+
+    ws, evals = [w.copy()], [0]
+
+    def callback(xk, *args):
+        ws.append(np.array(xk, dtype=np.float64))
+        evals.append(count[0])
+
+    extra = {"hess": lambda x: landscape._hessian(x)} if method in ("Newton-CG", "trust-exact") else {}
+    opts = {"maxiter": check_int(maxiter, "maxiter", low=1), "gtol": check_positive(gtol, "gtol")}
+    res = minimize(fun, w, jac=True, method=method, callback=callback, options=opts, **extra)
+    ws = np.array(ws)
+    losses = np.array([landscape._value(x) for x in ws])
+    return Trajectory(ws, losses, False), np.array(evals), res

@@ -7,15 +7,19 @@ trajectory, the loss history and, on quadratics, the optimal heavy-ball hyperpar
 
 :class:`OptimizationPanel` wires the controls to it through :class:`~coursekit.widgets.panel.Panel`
 and draws three small plots: the contour plot with the trajectory, E − E_min per iteration, and
-(on quadratics) the (η, β) plane with the momentum convergence region η < 2(1 + β)/λ_max, the
+(on quadratics) the (η, β) plane as a heat map of momentum's convergence rate per step (the largest
+|eigenvalue| of its iteration matrix over the quadratic's curvatures,
+:func:`coursekit.landscapes.momentum_rate`; rate ≥ 1 diverges), with the edge rate = 1, the
 optimum (α*, β*) and the current setting. Drawing is fast: one figure per landscape is built
 once (contours included) and only the line data change on a slider move.
 """
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import ipywidgets as widgets
+from matplotlib.colors import LogNorm
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from coursekit import landscapes as L
@@ -25,7 +29,7 @@ from coursekit._validate import check_choice, check_in_range, check_int, check_p
 from coursekit.plotting import landscape_grid, plot_contour
 from coursekit.widgets.panel import PREFETCH, Panel
 
-__all__ = ["simulate_optimization", "OptimizationPanel", "METHODS", "DEFAULTS"]
+__all__ = ["simulate_optimization", "rate_map", "steps_per_digit", "OptimizationPanel", "METHODS", "DEFAULTS"]
 
 #: Method chooser entries (the keys of coursekit.optim.OPTIMIZERS).
 METHODS = list(OPTIMIZERS)
@@ -69,6 +73,8 @@ def simulate_optimization(method="momentum", landscape="narrow valley (κ = 50)"
         than 10× its starting value; ``final_gap`` E(w⁽ⁿ⁾) − E_min; ``min_value``;
         ``optimal`` — on quadratics a dict ``alpha_star, beta_star, eta_max (2/λ_max),
         eta_max_momentum (2(1+β)/λ_max), rate_star ((√κ−1)/(√κ+1)), kappa, eigenvalues``,
+        else None; ``rate`` — on quadratics, for GD and momentum, the predicted contraction of
+        the error per step (:func:`coursekit.landscapes.momentum_rate` at (η, β), β = 0 for GD),
         else None.
     """
     check_choice(method, "method", OPTIMIZERS)
@@ -89,14 +95,43 @@ def simulate_optimization(method="momentum", landscape="narrow valley (κ = 50)"
             "rate_star": float((sk - 1) / (sk + 1)), "kappa": ls.condition_number,
             "eigenvalues": ls.eigenvalues.copy(),
         }
+    rate = None
+    if optimal is not None and method in ("GD", "momentum"):
+        rate = float(L.momentum_rate(lr, momentum if method == "momentum" else 0.0, ls.eigenvalues))
     return {
         "method": method, "landscape": ls.name, "landscape_obj": ls, "lr": lr, "momentum": momentum,
         "uses_momentum": method in ("momentum", "Nesterov"),
         "ws": traj.ws, "losses": traj.losses,
         "diverged": bool(traj.diverged or traj.losses[-1] - min_value > 10 * (traj.losses[0] - min_value)),
         "final_gap": float(traj.losses[-1] - min_value), "min_value": min_value,
-        "optimal": optimal,
+        "optimal": optimal, "rate": rate,
     }
+
+
+def _contour_line(role):
+    """``contour`` keywords (colors, linestyles, linewidths) for a line of ``role``."""
+    ln = style.line(role)
+    return {"colors": [ln["color"]], "linestyles": [ln["ls"]], "linewidths": [1.6]}
+
+
+def rate_map(landscape, n_eta=120, n_beta=100):
+    """Momentum's convergence rate per step on a quadratic over a (log η, β) grid.
+
+    Returns ``(eta, beta, rate)``: η from 1e-4 to 10 (log-spaced), β from 0 to 0.99, and
+    ``rate[i, j]`` = :func:`coursekit.landscapes.momentum_rate` at (η[j], β[i]) — the error shrinks
+    like rate^k; rate ≥ 1 diverges (the panel's third plot and lecture 04's heat map).
+    """
+    eta = np.geomspace(1e-4, 10.0, check_int(n_eta, "n_eta", low=2))
+    beta = np.linspace(0.0, 0.99, check_int(n_beta, "n_beta", low=2))
+    E, B = np.meshgrid(eta, beta)
+    return eta, beta, L.momentum_rate(E, B, landscape.eigenvalues)
+
+
+def steps_per_digit(rate):
+    """Steps for the error to shrink 10× at ``rate`` per step: ln 0.1 / ln rate (NaN where rate ≥ 1)."""
+    rate = np.asarray(rate, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(rate < 1.0, np.log(0.1) / np.log(rate), np.nan)
 
 
 class _Canvas:
@@ -136,21 +171,25 @@ class _Canvas:
         ax_l.set_title(" ")
         if quad:
             ax_p = axes[2]
-            lam_max = float(landscape.eigenvalues[0])
             a_star, b_star = landscape.optimal_momentum()
-            beta = np.linspace(0, 0.999, 200)
-            ax_p.fill_betweenx(beta, 1e-4, 2 * (1 + beta) / lam_max, color=style.COLORS["stable"], alpha=0.15)
-            ax_p.plot(2 * (1 + beta) / lam_max, beta, **style.line("stable"), label="η = 2(1+β)/λ_max")
+            self.rate_grid = rate_map(landscape)
+            eta, beta, rate = self.rate_grid
+            cmap = matplotlib.colormaps[style.CMAPS["levels"]].with_extremes(bad=style.PALETTE["light"])
+            mesh = ax_p.pcolormesh(eta, beta, steps_per_digit(rate), cmap=cmap, shading="auto", rasterized=True,
+                                   norm=LogNorm(1.0, 1e4))
+            ax_p.contour(eta, beta, rate, levels=[1.0], **_contour_line("bound"))
+            ax_p.plot([], [], **style.line("bound", lw=1.6), label="rate = 1 (edge)")
             ax_p.plot([a_star], [b_star], "*", color=style.COLORS["optimum"], mec=style.COLORS["edge"], ms=13,
                       label="(α*, β*)")
-            ax_p.plot([], [], "o", color=style.COLORS["path"], ms=7, label="current")
+            ax_p.plot([], [], "o", color=style.COLORS["path"], mec=style.COLORS["edge"], ms=7, label="current")
             ax_p.set_xscale("log")
-            ax_p.set_xlim(1e-4, 10)
-            ax_p.set_ylim(0, 1)
+            ax_p.set_xlim(eta.min(), eta.max())
+            ax_p.set_ylim(0, beta.max())
             ax_p.set_xlabel("learning rate η")
             ax_p.set_ylabel("momentum β")
-            ax_p.legend(loc="lower left")
-            ax_p.set_title("momentum: stable if shaded")
+            ax_p.legend(loc="upper left", framealpha=0.85)
+            ax_p.set_title("momentum: speed (grey diverges)")
+            bg.colorbar(mesh, ax=ax_p, pad=0.02, fraction=0.08, label="steps per 10× (rate max|σ|)")
         bg.tight_layout()
         bg.canvas.draw()
         self.background = np.asarray(bg.canvas.buffer_rgba()).copy()
@@ -184,7 +223,7 @@ class _Canvas:
                                    fontsize=style.FONT["small"])
         self.ax_p = overlay(axes[2]) if quad else None
         if quad:
-            (self.here,) = self.ax_p.plot([], [], "o", color=style.COLORS["path"], ms=7)
+            (self.here,) = self.ax_p.plot([], [], "o", color=style.COLORS["path"], mec=style.COLORS["edge"], ms=7)
 
     def update(self, data):
         ws, losses = data["ws"], data["losses"]
@@ -223,6 +262,9 @@ def readout(data):
              + (f"<span style='color:{style.COLORS['diverged']}'>diverged</span>" if data["diverged"]
                 else f"E − E<sub>min</sub> after {len(data['losses']) - 1} steps = {data['final_gap']:.3e}")]
     opt = data["optimal"]
+    if data.get("rate") is not None:
+        parts.append(f"predicted error factor per step at this (η, β): max |σ| = {data['rate']:.4f}"
+                     + (" — diverges" if data["rate"] >= 1 else ""))
     if opt is not None:
         parts.append(f"κ = {opt['kappa']:.3g}; GD needs η &lt; 2/λ<sub>max</sub> = {opt['eta_max']:.4g}; "
                      f"momentum optimum α* = {opt['alpha_star']:.4g}, β* = {opt['beta_star']:.4g} "

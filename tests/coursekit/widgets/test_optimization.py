@@ -116,3 +116,31 @@ def test_panel_figure_survives_a_tight_bbox_png(panel):
     from IPython.core.pylabtools import print_figure
     png = print_figure(panel.figure, "png", bbox_inches="tight")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_rate_heat_map_is_fastest_at_goh_optimum_and_predicts_the_run():
+    from coursekit.widgets.optimization import rate_map, steps_per_digit
+    ls = L.get_landscape("narrow valley (κ = 50)")
+    eta, beta, rate = rate_map(ls, n_eta=200, n_beta=200)
+    i, j = np.unravel_index(np.argmin(rate), rate.shape)
+    a_star, b_star = ls.optimal_momentum()
+    assert abs(np.log(eta[j] / a_star)) < 0.06 and abs(beta[i] - b_star) < 0.01
+    # the minimum is a sharp corner next to the edge: the grid (steps of 1.5 % in η) gets within 0.005
+    assert rate.min() == pytest.approx((np.sqrt(50) - 1) / (np.sqrt(50) + 1), abs=6e-3)
+    # GD (β = 0) diverges beyond 2/λ_max: the bottom row crosses rate 1 there
+    assert np.all(rate[0, eta < 0.99 * 2 / 50] < 1) and np.all(rate[0, eta > 1.01 * 2 / 50] > 1)
+    np.testing.assert_allclose(steps_per_digit([0.1, 0.5, 1.0]), [1.0, np.log(10) / np.log(2), np.nan])
+    # the predicted rate is what the simulation shows
+    d = simulate_optimization(method="momentum", landscape=ls, lr=0.03, momentum=0.5, n_steps=200)
+    err = np.linalg.norm(d["ws"] - ls.w_star, axis=1)
+    assert (err[200] / err[100]) ** (1 / 100) == pytest.approx(d["rate"], rel=1e-2)
+    assert simulate_optimization(method="Adam", landscape=ls, lr=0.01)["rate"] is None
+
+
+def test_the_panel_draws_the_heat_map_on_quadratics_only(panel):
+    canvas = panel.drawer._canvases[id(L.get_landscape("narrow valley (κ = 50)"))]
+    assert canvas.ax_p is not None and canvas.rate_grid[2].shape == (100, 120)
+    labels = [t.get_text() for t in canvas.background_figure.axes[2].get_legend().get_texts()]
+    assert labels == ["rate = 1 (edge)", "(α*, β*)", "current"]
+    panel.set(landscape="Rosenbrock", lr=1e-3)
+    assert panel.drawer._canvases[id(L.get_landscape("Rosenbrock"))].ax_p is None
