@@ -186,6 +186,9 @@ def svm_grid(X, n=200, pad=0.2):
 def plot_svm_margins(ax, xx, yy, F, X, y, support=None, shade=True, title=None, levels=(-1.0, 0.0, 1.0)):
     """The separator f = 0 (solid), the margins f = ±1 (dashed) and the support vectors (rings).
 
+    Every mark has a legend entry (call ``ax.legend()``) and the axes are labelled x₁, x₂
+    unless they already have labels.
+
     Parameters
     ----------
     ax : Axes
@@ -217,12 +220,28 @@ def plot_svm_margins(ax, xx, yy, F, X, y, support=None, shade=True, title=None, 
         ax.scatter(S[:, 0], S[:, 1], s=70, facecolors="none", edgecolors=style.COLORS["support"],
                    linewidths=style.LINES["support"]["lw"],
                    label="support vectors", zorder=4)
+    # contour lines carry no legend entry: empty lines in their style stand for them
+    for lv, role in zip(levels, roles):
+        if lv == 0:
+            ax.plot([], [], color=style.COLORS[role], **_ls(role), label="separator f = 0")
+    others = sorted(lv for lv in levels if lv != 0)
+    if others:
+        text = f"±{others[1]:g}" if len(others) == 2 and others[0] == -others[1] else ", ".join(f"{lv:+g}" for lv in others)
+        ax.plot([], [], color=style.COLORS["margin"], **_ls("margin"), label=f"margins f = {text}")
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
     ax.set_aspect("equal")
+    if not ax.get_xlabel():
+        ax.set_xlabel("$x_1$")
+    if not ax.get_ylabel():
+        ax.set_ylabel("$x_2$")
     if title:
         ax.set_title(title)
     return ax
+
+
+def _ls(role):
+    return {"ls": style.LINES[role]["ls"], "lw": style.LINES[role]["lw"]}
 
 
 def plot_margin_losses(ax, z=None):

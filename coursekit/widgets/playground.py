@@ -94,7 +94,7 @@ def make_playground_model(hidden_units=4, activation="tanh", seed=0):
 
 
 def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh", epochs=500, seed=0,
-                        grid=60):
+                        grid=60, init_seed=None):
     """Train the playground network and return what the panel draws (pure and seeded).
 
     Parameters
@@ -110,9 +110,11 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
     epochs : int ≥ 1
         Number of full-batch gradient steps.
     seed : int ≥ 0
-        Seeds both the data set and the initial weights.
+        Seeds the data set, and the initial weights unless ``init_seed`` is given.
     grid : int ≥ 2
         Resolution of the decision-boundary grid (grid × grid points).
+    init_seed : int ≥ 0 or None
+        Seeds the initial weights alone (same data, another starting point); None: ``seed``.
 
     Returns
     -------
@@ -129,7 +131,8 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
     lr = check_positive(lr, "lr")
     epochs = check_int(epochs, "epochs", low=1, high=100_000)
     grid = check_int(grid, "grid", low=2, high=1000)
-    model = make_playground_model(hidden_units, activation, seed)
+    init_seed = seed if init_seed is None else check_int(init_seed, "init_seed", low=0)
+    model = make_playground_model(hidden_units, activation, init_seed)
     opt = GD(lr=lr)
     params, grads = model.parameters(), model.gradients()
     losses = np.full(epochs + 1, np.nan)
@@ -162,7 +165,7 @@ def simulate_playground(dataset="XOR", hidden_units=4, lr=0.5, activation="tanh"
     finite = losses[np.isfinite(losses)]
     return {
         "dataset": dataset, "hidden_units": int(hidden_units), "lr": lr, "activation": activation,
-        "epochs": epochs, "seed": seed,
+        "epochs": epochs, "seed": seed, "init_seed": init_seed,
         "X": X, "y": y, "losses": losses, "xx": xx, "yy": yy, "proba": proba,
         "accuracy": accuracy, "final_loss": float(finite[-1]) if finite.size else float("nan"),
         "diverged": diverged, "model": model,
@@ -182,6 +185,10 @@ def draw_playground(data):
         for k in (0, 1):
             ax0.scatter(X[y == k, 0], X[y == k, 1], s=14, c=style.COLORS[f"class{k}"],
                         edgecolors=style.COLORS["edge"], linewidths=0.4, label=f"class {k}")
+        if not data["diverged"]:
+            ax0.plot([], [], color=style.COLORS["boundary"], lw=style.LINES["boundary"]["lw"],
+                     label="boundary ŷ = 0.5")
+        ax0.legend(loc="lower left", framealpha=0.8)
         ax0.set_title(f"{data['dataset']}: {data['hidden_units']} hidden {data['activation']} units")
         ax0.set_xlabel("$x_1$")
         ax0.set_ylabel("$x_2$")

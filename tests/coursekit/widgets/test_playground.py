@@ -146,3 +146,17 @@ def test_panel_redraws_when_controls_move():
     assert not np.allclose(p.data["losses"], lr_before)
     assert "training accuracy" in p.readout.value
     assert len(panel_mod.ERRORS) == before
+
+
+def test_init_seed_changes_the_start_not_the_data():
+    a = simulate_playground("XOR", hidden_units=2, lr=0.5, activation="tanh", epochs=5, seed=0)
+    b = simulate_playground("XOR", hidden_units=2, lr=0.5, activation="tanh", epochs=5, seed=0, init_seed=7)
+    same = simulate_playground("XOR", hidden_units=2, lr=0.5, activation="tanh", epochs=5, seed=0, init_seed=0)
+    np.testing.assert_array_equal(a["X"], b["X"])
+    assert a["losses"][0] != b["losses"][0]             # another starting point
+    np.testing.assert_array_equal(a["losses"], same["losses"])
+    # the start is make_playground_model(..., seed=init_seed), scored independently
+    start = make_playground_model(2, "tanh", seed=7)
+    assert b["losses"][0] == pytest.approx(log_loss(b["y"], _softmax(start.forward(b["X"]))), rel=1e-12)
+    with pytest.raises(ValueError, match="init_seed"):
+        simulate_playground("XOR", hidden_units=2, epochs=1, init_seed=-1)
