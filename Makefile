@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test install bench grade-demo browser-test lock clean
+.PHONY: lab test install bench grade-demo browser-test lock clean instructor
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ install: $(STAMP)
 ## The main job: JupyterLab on the lectures.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=lectures $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+## The instructor's JupyterLab: the repository served, formgrader on the course (autograder/): its
+## config, its gradebook, working source links; its Autograde button runs the trusted grader.
+instructor: $(STAMP)
+	cd autograder && $(abspath $(BIN))/jupyter lab --ServerApp.root_dir=.. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 ## The whole test suite: unit, property, nbval over every notebook, end-to-end grading, browser.
 test: $(STAMP)

@@ -184,6 +184,8 @@ def _finish(course: Course, nb, record) -> str:
     nbformat.write(nb, str(tmp))
     tmp.replace(dest)
     ts = course.submitted_dir(S, A) / "timestamp.txt"
-    if ts.is_file():
-        shutil.copyfile(ts, dest_dir / "timestamp.txt")
+    if ts.is_file():  # via a new file: nbgrader autograde leaves its copy read-only (444)
+        tmp_ts = dest_dir / "timestamp.txt.tmp"
+        shutil.copyfile(ts, tmp_ts)
+        tmp_ts.replace(dest_dir / "timestamp.txt")
     return str(dest)

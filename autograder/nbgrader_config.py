@@ -60,3 +60,18 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# --- Autograde = the trusted grader (formgrader's Autograde button and `nbgrader autograde`) ---
+# nbgrader's default autograde steps with its in-kernel Execute replaced by TrustedGrader, which
+# grades the submission with the sandboxed pipeline of `autograder grade` and writes the grader's
+# messages into the test cells; SaveAutoGrades then records the scores (autograder/nbgrader_autograde.py).
+# Stock in-kernel execution, the escape hatch: `nbgrader autograde A --TrustedGrader.in_kernel=True`.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_autograde.TrustedGrader",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
