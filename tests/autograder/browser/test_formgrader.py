@@ -179,8 +179,8 @@ def page(instructor_lab):
         browser.close()
 
 
-def _shot(pg, name: str) -> None:
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def _shot(pg, name: str, full_page: bool = True) -> None:
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _grades(course, student):
@@ -217,8 +217,14 @@ def test_autograde_button_runs_the_trusted_grader(term, instructor_lab, page):
     row.wait_for()
     assert "needs autograding" in row.inner_text()
     row.locator("td.autograde a").click()
-    page.locator("tr", has_text="carol").locator("td.score").filter(has_text="/").wait_for(timeout=180_000)
-    _shot(page, "3-autograded-by-the-button")
+    dialog = page.locator(".modal-dialog", has_text="Successfully autograded")
+    dialog.wait_for(timeout=180_000)
+    # nbgrader's log, shown by formgrader: our preprocessor graded carol (not a kernel)
+    assert "Trusted grader: carol/backprop graded in the sandbox: 10/12 points" in dialog.inner_text()
+    dialog.locator("pre").evaluate("e => { e.scrollTop = e.scrollHeight; }")
+    _shot(page, "3-autograde-button-log")
+    dialog.locator("button", has_text="OK").click()
+    page.locator("tr", has_text="carol").locator("td.score").filter(has_text="/").wait_for()
     # graded by the pipeline: its journal holds carol's record, her test cell the grader's message
     journal = [json.loads(line) for line in course.journal_path(A).read_text().splitlines() if line.strip()]
     carol = [r for r in journal if r["student"] == "carol"]
@@ -235,17 +241,17 @@ def test_autograde_button_runs_the_trusted_grader(term, instructor_lab, page):
 def test_manual_grades_and_an_override_in_a_graded_submission(term, instructor_lab, page):
     _, course = term
     page.goto(f"{instructor_lab['base']}/formgrader/manage_students/bob/{A}")
-    link = page.locator("a", has_text=A).last
+    link = page.locator("a[href*='/formgrader/submissions/']", has_text=A).first
     link.wait_for()
     link.click()
-    page.wait_for_url("**/formgrader/submission/**")
+    page.wait_for_url("**/formgrader/submissions/**")
     page.locator(f"input#{WRITTEN}").wait_for()
     # the grader's message in bob's failed test cell (rendered from the autograded notebook)
     message = page.get_by_text("✗ test_linear_backward: 0/2 points").first
     message.wait_for()
     assert "transposed" in page.content()
     message.scroll_into_view_if_needed()
-    _shot(page, "4-grader-message")
+    _shot(page, "4-grader-message", full_page=False)
     for grade_id, score in ((WRITTEN, BOB_MANUAL), ("test_linear_backward", BOB_OVERRIDE)):
         box = page.locator(f"input#{grade_id}")
         box.fill(f"{score:g}")
@@ -255,7 +261,7 @@ def test_manual_grades_and_an_override_in_a_graded_submission(term, instructor_l
         assert time.time() < deadline, _grades(course, "bob")
         time.sleep(0.3)
     page.locator(f"input#{WRITTEN}").scroll_into_view_if_needed()
-    _shot(page, "5-manual-score-and-override")
+    _shot(page, "5-manual-score-and-override", full_page=False)
 
 
 def _bob_expected(course) -> float:
@@ -265,13 +271,18 @@ def _bob_expected(course) -> float:
     return AUTO_POINTS - 2 + BOB_OVERRIDE + BOB_MANUAL
 
 
-def test_the_scores_reach_export_and_report(term, page):
+def test_the_scores_reach_export(term, page):
     top, course = term
     expected = _bob_expected(course)
     _autograder("-q", "export", "--to", str(top / "grades.csv"), cwd=course.root)
     rows = {r["student_id"]: r for r in csv.DictReader(open(top / "grades.csv"))}
     assert float(rows["bob"]["raw_score"]) == expected, rows["bob"]
     assert float(rows["bob"]["max_score"]) == AUTO_POINTS + WRITTEN_POINTS
+
+
+def test_the_scores_reach_the_report(term, page):
+    top, course = term
+    expected = _bob_expected(course)
     _autograder("-q", "report", A, cwd=course.root)
     report = json.loads((course.reports_dir(A) / "report.json").read_text())
     # the report reads the gradebook: the instructor's scores count (helper "gradebook", issue 14)
