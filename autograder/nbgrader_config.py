@@ -75,3 +75,6 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A submitted file nbformat cannot read is autograded (0 points, with the reason), not an error that
+# stops nbgrader before the grader runs.
+c.Autograde.exporter_class = "autograder.nbgrader_autograde.TolerantExporter"
