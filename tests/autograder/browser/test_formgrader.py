@@ -9,7 +9,8 @@ instructor`` — the Makefile's own recipe, run in the copy with this environmen
 JupyterLab (random port and token), and Debian's Chromium, driven by Playwright, walks formgrader:
 
 1. Manage Assignments lists the course's assignments; the source link of backprop opens
-   ``solutions/backprop`` (not a 404: the served root is the course's parent folder);
+   ``solutions/backprop`` (not a 404: the served root is the course's parent folder), as a page
+   and as JupyterLab's file browser command that the link sends from formgrader's lab panel;
 2. carol's Autograde button grades her submission with the trusted grader (her journal record,
    the grader's messages in her test cell);
 3. bob's graded submission shows the grader's message in his failed test cell; the instructor
@@ -131,7 +132,8 @@ def instructor_lab(term, tmp_path_factory):
     lab_args = " ".join([
         "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.token={token}", f"--LabApp.workspaces_dir={work / 'workspaces'}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"])
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True"])
     # the Makefile's recipe, run in the copy; -o: the environment is this one, do not (re)install it
     cmd = ["make", "--no-print-directory", "-f", str(REPO / "Makefile"), "-o", str(venv / ".installed"),
            f"VENV={venv}", "instructor", f"LAB_ARGS={lab_args}"]
@@ -206,6 +208,13 @@ def test_manage_assignments_lists_the_course_and_its_source_link_works(instructo
     assert response.status == 200, (href, response.status)
     source.get_by_text(f"{A}.ipynb").first.wait_for()
     _shot(source, "2-source-link")
+    # inside JupyterLab (formgrader in its iframe) the same link posts filebrowser:go-to-path
+    path = href.removeprefix("/tree/")
+    source.goto(f"{instructor_lab['base']}/lab")
+    source.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('filebrowser:go-to-path')")
+    source.evaluate("p => window.jupyterapp.commands.execute('filebrowser:go-to-path', {path: p})", path)
+    source.locator(".jp-DirListing-itemText", has_text=f"{A}.ipynb").first.wait_for()
+    assert source.locator(".jp-BreadCrumbs").first.inner_text().strip().strip("/") == f"solutions/{A}"
     source.close()
 
 
