@@ -6,7 +6,9 @@ from here (``nbgrader generate_assignment backprop``, ``nbgrader autograde backp
 authored in ``../solutions/<assignment>/<assignment>.ipynb``; everything nbgrader
 generates (release/, submitted/, autograded/, feedback/, gradebook.db) lives here and is
 git-ignored. The project's trusted grader ``autograder grade <assignment>`` writes into
-the same gradebook.
+the same gradebook, and ``nbgrader autograde`` (formgrader's Autograde button too) runs that
+grader (the block at the end). ``make instructor`` starts JupyterLab in this folder, serving
+its parent, so formgrader uses this configuration and its links reach ``../solutions``.
 
 Paths are resolved relative to this file, so a copy of the course (this file next to a
 ``solutions/`` folder one level up, as ``autograder demo`` makes) works unchanged.
