@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test install bench grade-demo browser-test lock clean instructor
+.PHONY: lab test install bench grade-demo browser-test lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ lab: $(STAMP)
 
 ## The instructor's JupyterLab: the repository served, formgrader on the course (autograder/): its
 ## config, its gradebook, working source links; its Autograde button runs the trusted grader.
+.PHONY: instructor
 instructor: $(STAMP)
 	cd autograder && $(abspath $(BIN))/jupyter lab --ServerApp.root_dir=.. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
