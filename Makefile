@@ -26,6 +26,12 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=lectures $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
+## The instructor's JupyterLab: the repository served, formgrader on the course (autograder/): its
+## config, its gradebook, working source links; its Autograde button runs the trusted grader.
+.PHONY: instructor
+instructor: $(STAMP)
+	cd autograder && $(abspath $(BIN))/jupyter lab --ServerApp.root_dir=.. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 ## The whole test suite: unit, property, nbval over every notebook, end-to-end grading, browser.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

@@ -25,7 +25,7 @@ from nbformat.v4 import new_output
 
 from autograder.course import Course
 
-__all__ = ["write_autograded", "outputs_for", "render_messages"]
+__all__ = ["write_autograded", "outputs_for", "render_messages", "fill"]
 
 
 def render_messages(outcome) -> str:
@@ -161,9 +161,11 @@ def write_autograded(course: Course, record) -> str:
     return Writer(course).write(record)
 
 
-def _finish(course: Course, nb, record) -> str:
-    A, S = record.assignment, record.student
-    name = course.notebook_name(A)
+def fill(nb, record):
+    """Put ``record``'s verdict into ``nb`` (in place; returned): each autograded test cell's outputs
+    (:func:`outputs_for`), every other code cell without outputs, and, if the submission could not
+    be graded, a note with the reason on top. Also used by nbgrader's autograde
+    (:mod:`autograder.nbgrader_autograde`)."""
     by_id = {o.test_id: o for o in record.outcomes}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -177,6 +179,13 @@ def _finish(course: Course, nb, record) -> str:
     if record.status != "graded" and record.reason:
         note = nbformat.v4.new_markdown_cell(f"**Autograder:** {record.reason}")
         nb.cells.insert(0, note)
+    return nb
+
+
+def _finish(course: Course, nb, record) -> str:
+    A, S = record.assignment, record.student
+    name = course.notebook_name(A)
+    fill(nb, record)
     dest_dir = course.autograded_dir(S, A)
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name
@@ -184,6 +193,8 @@ def _finish(course: Course, nb, record) -> str:
     nbformat.write(nb, str(tmp))
     tmp.replace(dest)
     ts = course.submitted_dir(S, A) / "timestamp.txt"
-    if ts.is_file():
-        shutil.copyfile(ts, dest_dir / "timestamp.txt")
+    if ts.is_file():  # via a new file: nbgrader autograde leaves its copy read-only (444)
+        tmp_ts = dest_dir / "timestamp.txt.tmp"
+        shutil.copyfile(ts, tmp_ts)
+        tmp_ts.replace(dest_dir / "timestamp.txt")
     return str(dest)

@@ -6,7 +6,9 @@ from here (``nbgrader generate_assignment backprop``, ``nbgrader autograde backp
 authored in ``../solutions/<assignment>/<assignment>.ipynb``; everything nbgrader
 generates (release/, submitted/, autograded/, feedback/, gradebook.db) lives here and is
 git-ignored. The project's trusted grader ``autograder grade <assignment>`` writes into
-the same gradebook.
+the same gradebook, and ``nbgrader autograde`` (formgrader's Autograde button too) runs that
+grader (the block at the end). ``make instructor`` starts JupyterLab in this folder, serving
+its parent, so formgrader uses this configuration and its links reach ``../solutions``.
 
 Paths are resolved relative to this file, so a copy of the course (this file next to a
 ``solutions/`` folder one level up, as ``autograder demo`` makes) works unchanged.
@@ -60,3 +62,21 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# --- Autograde = the trusted grader (formgrader's Autograde button and `nbgrader autograde`) ---
+# nbgrader's default autograde steps with its in-kernel Execute replaced by TrustedGrader, which
+# grades the submission with the sandboxed pipeline of `autograder grade` and writes the grader's
+# messages into the test cells; SaveAutoGrades then records the scores (autograder/nbgrader_autograde.py).
+# Stock in-kernel execution, the escape hatch: `nbgrader autograde A --TrustedGrader.in_kernel=True`.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_autograde.TrustedGrader",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A submitted file nbformat cannot read is autograded (0 points, with the reason), not an error that
+# stops nbgrader before the grader runs.
+c.Autograde.exporter_class = "autograder.nbgrader_autograde.TolerantExporter"

@@ -95,7 +95,7 @@ def measure_stock(k: int) -> float | None:
         env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
                    MPLBACKEND="Agg")
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "backprop"], cwd=str(course.root),
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "backprop", "--TrustedGrader.in_kernel=True"], cwd=str(course.root),
                               env=env, capture_output=True, text=True)
         dt = time.perf_counter() - t0
     if proc.returncode != 0:

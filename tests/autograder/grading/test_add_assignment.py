@@ -106,7 +106,7 @@ def test_stock_nbgrader_grades_the_new_assignment_too(tmp_path):
     assert run(autograder_cmd("-q", "generate", A), cwd=course.root).returncode == 0
     write_submission(course, A, "right", kind="solution")
     write_submission(course, A, "wrong", functions={"double": "def double(x):\n    return 3.0 * x"})
-    proc = run(nbgrader_cmd("autograde", A, "--force"), cwd=course.root)
+    proc = run(nbgrader_cmd("autograde", A, "--force", "--TrustedGrader.in_kernel=True"), cwd=course.root)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert _scores(course) == {"right": {"test_double": 2.0}, "wrong": {"test_double": 0.0}}
     graded = nbformat.read(str(course.autograded_dir("wrong", A) / f"{A}.ipynb"), as_version=4)

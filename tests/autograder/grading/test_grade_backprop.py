@@ -177,15 +177,15 @@ STOCK = ["solution", "blank", "bug-linear-backward", "bug-relu-backward"]
 
 @pytest.fixture(scope="module")
 def stock_graded(tmp_path_factory):
-    """Stock `nbgrader autograde` (hidden tests run in the kernel) on honest submissions, in a
-    second copy of the course so the two graders' gradebooks stay apart."""
+    """Stock `nbgrader autograde --TrustedGrader.in_kernel=True` (hidden tests run in the kernel)
+    on honest submissions, in a second copy of the course so the two graders' gradebooks stay apart."""
     from autograder.demo import make_course_copy
 
     course = make_course_copy(tmp_path_factory.mktemp("stock"))
     course.run_api("generate_assignment", A, force=True)
     for student in STOCK:
         write_submission(course, A, student, kind=SUBMISSIONS[student][0])
-    proc = run(nbgrader_cmd("autograde", A), cwd=course.root)
+    proc = run(nbgrader_cmd("autograde", A, "--TrustedGrader.in_kernel=True"), cwd=course.root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return course
 

@@ -8,6 +8,13 @@ checks must keep the student's output and warnings out of the test cells.
 The same runs grade solution cells turned into Markdown or Raw cells by accident (pressing
 ``M``/``R`` in Jupyter keeps the source and the nbgrader metadata), with and without a code
 fence: both graders grade them; ``autograder grade`` says so in a note.
+
+"Stock" here is nbgrader executing the notebook in a kernel: ``nbgrader autograde A
+--TrustedGrader.in_kernel=True``. Plain ``nbgrader autograde A`` (and formgrader's Autograde
+button) runs the trusted grader through ``nbgrader_config.py`` (autograder/nbgrader_autograde.py):
+on the same submissions, and on broken ones (a bug, an exception, an endless loop, a blank and a
+truncated notebook), it must give exactly the scores of ``autograder grade``, carry the grader's
+messages in the test cells, and finish without an error.
 """
 
 from __future__ import annotations
@@ -97,20 +104,48 @@ def _submit(course):
     _turn_cells(write_submission(course, A, "accidents", kind="solution"), course)
 
 
+#: Broken submissions graded by `autograder grade` and by `nbgrader autograde` (the trusted grader).
+BROKEN = {"blank": "blank", "buggy": "buggy:linear_backward", "raises": "raises:softmax_backward",
+          "hangs": "hangs:tanh_backward"}
+
+
+def _submit_broken(course):
+    for student, kind in BROKEN.items():
+        write_submission(course, A, student, kind=kind)
+    truncated = course.submitted_dir("truncated", A)
+    truncated.mkdir(parents=True)
+    (truncated / "backprop.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "def linear_')
+
+
 @pytest.fixture(scope="module")
 def both_graders(tmp_path_factory):
-    """The same two submissions graded by stock nbgrader in one course copy and by
-    `autograder grade` in another."""
+    """The same two submissions graded by stock nbgrader executing them in a kernel in one course
+    copy and by `autograder grade` in another."""
     stock = make_course_copy(tmp_path_factory.mktemp("stock"))
     ours = make_course_copy(tmp_path_factory.mktemp("ours"))
     for course in (stock, ours):
         course.run_api("generate_assignment", A, force=True)
         _submit(course)
-    proc = run(nbgrader_cmd("autograde", A), cwd=stock.root)
+    _submit_broken(ours)
+    proc = run(nbgrader_cmd("autograde", A, "--TrustedGrader.in_kernel=True"), cwd=stock.root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Trusted grader" not in proc.stdout + proc.stderr
     proc = run(autograder_cmd("-q", "grade", A, "--workers", "2"), cwd=ours.root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return stock, ours
+
+
+@pytest.fixture(scope="module")
+def nbgrader_trusted(tmp_path_factory):
+    """The submissions of `ours` graded by plain `nbgrader autograde` (what formgrader's Autograde
+    button runs); returns the course and nbgrader's output."""
+    course = make_course_copy(tmp_path_factory.mktemp("nbgrader"))
+    course.run_api("generate_assignment", A, force=True)
+    _submit(course)
+    _submit_broken(course)
+    proc = run(nbgrader_cmd("autograde", A), cwd=course.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return course, proc.stdout + proc.stderr
 
 
 def test_the_submissions_are_what_they_claim(tmp_path):
@@ -173,3 +208,43 @@ def test_the_recovered_cells_are_noted_for_the_instructor(both_graders):
     for f, (kind, _) in ACCIDENTS.items():
         assert f in notes
     assert "markdown cell" in notes and "raw cell" in notes
+
+
+def test_nbgrader_autograde_runs_the_trusted_grader(nbgrader_trusted):
+    course, log = nbgrader_trusted
+    students = ["styles", "accidents", *BROKEN, "truncated"]
+    for student in students:
+        assert f"Trusted grader: {student}/{A} " in log, log[-3000:]
+    journal = course.journal_path(A).read_text().splitlines()
+    assert sorted(json.loads(line)["student"] for line in journal if line.strip()) == sorted(students)
+
+
+def test_nbgrader_autograde_gives_the_scores_of_autograder_grade(both_graders, nbgrader_trusted):
+    _, ours = both_graders
+    course, _ = nbgrader_trusted
+    got = _scores(course)
+    assert got == _scores(ours)
+    # not equal by being empty or uniform: the broken submissions lose exactly their function's points
+    assert got["styles"] == got["accidents"] == FULL
+    assert got["buggy"] == {**FULL, "test_linear_backward": 0.0}
+    assert got["raises"] == {**FULL, "test_softmax_backward": 0.0}
+    assert got["hangs"] == {**FULL, "test_tanh_backward": 0.0}
+    assert got["blank"] == got["truncated"] == {t: 0.0 for t in FULL}
+
+
+def _test_cell_outputs(course, student):
+    nb = nbformat.read(str(course.autograded_dir(student, A) / "backprop.ipynb"), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.outputs for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+
+
+@pytest.mark.parametrize("student", ["buggy", "hangs", "truncated"])
+def test_nbgrader_autograde_writes_the_grader_messages(both_graders, nbgrader_trusted, student):
+    """The test cells formgrader shows carry what `autograder grade` writes: the grader's messages."""
+    _, ours = both_graders
+    course, _ = nbgrader_trusted
+    outputs = _test_cell_outputs(course, student)
+    assert outputs == _test_cell_outputs(ours, student)
+    failed = {"buggy": "test_linear_backward", "hangs": "test_tanh_backward", "truncated": "test_linear_backward"}
+    text = "".join(o.get("text", "") for o in outputs[failed[student]])
+    assert text.startswith(f"✗ {failed[student]}: 0/"), text

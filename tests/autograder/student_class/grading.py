@@ -59,8 +59,9 @@ def autograder_grade(course, assignment, workers=2, students=None) -> tuple[subp
 
 
 def stock_autograde(course, assignment, student_glob=None) -> tuple[subprocess.CompletedProcess, float]:
-    """Stock ``nbgrader autograde <A> --force [--student GLOB]`` in the course root."""
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"]
+    """Stock ``nbgrader autograde <A> --force [--student GLOB]`` in the course root, executing the
+    notebooks in a kernel (``--TrustedGrader.in_kernel=True``: plain autograde runs the trusted grader)."""
+    cmd = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force", "--TrustedGrader.in_kernel=True"]
     if student_glob:
         cmd += ["--student", student_glob]
     return run(cmd, course.root)
