@@ -60,3 +60,13 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# --- Late work and partial credit (helper "gradebook"; README, "Late work, partial credit, exports") ---
+# Late penalty: points off per started day late, capped (autograder/late.py). Stock `nbgrader autograde`
+# and `autograder grade` apply the same plugin; due dates: `autograder duedate A 2026-12-01T23:59`.
+# points_per_day = 0 means no penalty (nbgrader's default).
+c.AssignLatePenalties.plugin_class = "autograder.late.PointsOffPerDay"
+c.PointsOffPerDay.points_per_day = 0.0
+c.PointsOffPerDay.max_penalty = None
+# Partial credit (autograder grade only): a failed function earns points x (cases passed / cases).
+c.CourseOptions.partial_credit = False
