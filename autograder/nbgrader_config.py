@@ -68,5 +68,7 @@ c.GenerateFeedback.preprocessors = [
 c.AssignLatePenalties.plugin_class = "autograder.late.PointsOffPerDay"
 c.PointsOffPerDay.points_per_day = 0.0
 c.PointsOffPerDay.max_penalty = None
+# nbgrader's grades CSV with proper quoting (a name with a comma keeps its columns): autograder/csv_export.py
+c.ExportApp.plugin_class = "autograder.csv_export.QuotedCsvExportPlugin"
 # Partial credit (autograder grade only): a failed function earns points x (cases passed / cases).
 c.CourseOptions.partial_credit = False

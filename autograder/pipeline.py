@@ -192,6 +192,8 @@ def summary(records: list[GradeRecord]) -> dict:
     per_test = defaultdict(lambda: [0, 0])
     for r in graded:
         for o in r.outcomes:
+            if o.manual:  # no automatic verdict: formgrader's
+                continue
             per_test[o.test_id][0] += int(o.passed)
             per_test[o.test_id][1] += 1
     flag_counts = Counter(f for r in records for f in set(r.flags))
