@@ -65,8 +65,8 @@ def test_canvas_csv_layout(course):
     assert raw[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A]
     assert tuple(raw[0][:5]) == CANVAS_COLUMNS
     assert raw[1] == ["Points Possible", "", "", "", "", "7"]
-    assert raw[2:] == [["Borel, Jr, Émile", "1002", "hidden", "borel@uni.example", "", "4"],
-                       ["Gauss, Carl", "", "absent", "gauss@uni.example", "", "0"],
+    assert raw[2:] == [["Gauss, Carl", "", "absent", "gauss@uni.example", "", "0"],  # by student id
+                       ["Borel, Jr, Émile", "1002", "hidden", "borel@uni.example", "", "4"],
                        ["Lovelace, Ada", "1001", "right", "ada@uni.example", "", "5"]]
     assert len(rows) == 4  # the Points Possible row and three students
 
