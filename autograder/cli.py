@@ -4,8 +4,12 @@
     autograder release A           alias of generate (prints where the student version is)
     autograder grade A [--workers N] [--student S] [--fresh]
                                    trusted grading of submitted/*/A into the gradebook + autograded/
-    autograder feedback A          HTML feedback per student: feedback/S/A/A.html (nbgrader generate_feedback)
-    autograder export [--to F]     grades CSV (nbgrader export)
+    autograder feedback A [--student S]
+                                   HTML feedback per student: feedback/S/A/A.html (nbgrader generate_feedback)
+    autograder export [--to F] [--lms canvas]
+                                   grades CSV (nbgrader export), or Canvas's gradebook import layout
+    autograder roster import F.csv students (id, first_name, last_name, email, lms_user_id) into the gradebook
+    autograder duedate A WHEN      due date of A in the gradebook (e.g. 2026-12-01T23:59, UTC)
     autograder report A            per-test pass rates, score histogram (PNG), flagged/failed students
     autograder demo [--dir D]      a throwaway course with sample submissions, graded end to end
 
@@ -24,19 +28,15 @@ import argparse
 import sys
 import time
 
-from autograder.commands import export, feedback, generate, grade, use_course
+from autograder.commands import duedate, export, feedback, generate, grade, roster_import, summary_lines, use_course
 from autograder.course import Course, CourseError
 
 __all__ = ["main", "grade", "generate"]
 
 
-def _print_summary(records) -> None:
-    for r in sorted(records, key=lambda r: r.student):
-        total = sum(o.points for o in r.outcomes)
-        possible = sum(o.points_possible for o in r.outcomes)
-        failed = [o.test_id for o in r.outcomes if not o.passed]
-        extra = f"  ({r.status}: {r.reason})" if r.status != "graded" else ""
-        print(f"  {r.student:<24} {total:>5g}/{possible:g}  failed: {', '.join(failed) or '-'}{extra}")
+def _print_summary(course, assignment, records) -> None:
+    for line in summary_lines(course, assignment, records):
+        print(line)
 
 
 def _course(args) -> Course:
@@ -70,21 +70,36 @@ def _cmd_grade(args):
     print(f"graded {len(records) - replayed}, replayed {replayed} from the journal (unchanged): "
           f"{len(records)} submission(s) of {args.assignment} in {dt:.1f} s with {args.workers} worker(s); "
           f"gradebook: {course.db_path}")
-    _print_summary(records)
+    _print_summary(course, args.assignment, records)
     print(f"autograded notebooks: {course.root / 'autograded'}; next: autograder feedback {args.assignment}")
     return 0
 
 
 def _cmd_feedback(args):
     course = _course(args)
-    feedback(course, args.assignment, quiet=args.quiet)
-    print(f"feedback HTML: {course.root / 'feedback'}/<student>/{args.assignment}/{args.assignment}.html")
+    feedback(course, args.assignment, quiet=args.quiet, student=args.student)
+    who = args.student or "<student>"
+    print(f"feedback HTML: {course.root / 'feedback'}/{who}/{args.assignment}/{args.assignment}.html")
     return 0
 
 
 def _cmd_export(args):
-    to = export(_course(args), args.to, quiet=args.quiet)
-    print(f"grades CSV: {to}")
+    to = export(_course(args), args.to, quiet=args.quiet, lms=args.lms)
+    print(f"grades CSV{' (' + args.lms + ' gradebook import)' if args.lms else ''}: {to}")
+    return 0
+
+
+def _cmd_roster(args):
+    course = _course(args)
+    n = roster_import(course, args.file)
+    print(f"roster: {n} student(s) added or updated in {course.db_path}")
+    return 0
+
+
+def _cmd_duedate(args):
+    course = _course(args)
+    when = duedate(course, args.assignment, args.when)
+    print(f"due date of {args.assignment}: {when} UTC")
     return 0
 
 
@@ -133,11 +148,25 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("feedback", help="HTML feedback for every graded student (nbgrader generate_feedback)", parents=[common])
     s.add_argument("assignment")
+    s.add_argument("--student", help="regenerate this student's feedback only")
     s.set_defaults(func=_cmd_feedback)
 
     s = sub.add_parser("export", help="grades CSV (nbgrader export)", parents=[common])
-    s.add_argument("--to", help="output CSV (default: <course>/grades.csv)")
+    s.add_argument("--to", help="output CSV (default: <course>/grades.csv, with --lms <course>/grades-<lms>.csv)")
+    s.add_argument("--lms", choices=["canvas"], help="write the CSV Canvas's gradebook imports (names, e-mail from the roster)")
     s.set_defaults(func=_cmd_export)
+
+    s = sub.add_parser("roster", help="the class roster in the gradebook", parents=[common])
+    rsub = s.add_subparsers(dest="roster_command", required=True)
+    r = rsub.add_parser("import", help="add/update students from a CSV: id, first_name, last_name, email, lms_user_id",
+                        parents=[common])
+    r.add_argument("file")
+    r.set_defaults(func=_cmd_roster)
+
+    s = sub.add_parser("duedate", help="set an assignment's due date in the gradebook (for late penalties)", parents=[common])
+    s.add_argument("assignment")
+    s.add_argument("when", help="date and time, e.g. 2026-12-01T23:59 (UTC unless a zone is given)")
+    s.set_defaults(func=_cmd_duedate)
 
     s = sub.add_parser("report", help="pass rates per test, score histogram, flagged students", parents=[common])
     s.add_argument("assignment")

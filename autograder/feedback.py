@@ -12,6 +12,10 @@ cell's outputs with the trusted grader's verdict:
   credit convention);
 * no credit: the messages, then an ``AssertionError`` output naming what is wrong.
 
+A failed check lists its cases, each marked passed or failed (the basis of partial credit).
+Instructor-added test cells get the same treatment; manually graded cells are left as the student
+wrote them (nbgrader's feedback shows their manual score and comment).
+
 The messages say which output is wrong, by how much, at what shape, and the likely bug when one
 catalogued mistake explains every case (:mod:`autograder.checks.mistakes`).
 """
@@ -36,6 +40,10 @@ def render_messages(outcome) -> str:
             if not part.strip():
                 continue
             lines.append(("  • " if i == 0 and not part.startswith(" ") else "      ") + part.strip())
+    if outcome.cases:
+        k = sum(ok for _, ok in outcome.cases)
+        lines.append(f"  • cases passed: {k} of {len(outcome.cases)}")
+        lines += [f"      {'✓' if ok else '✗'} {case}" for case, ok in outcome.cases]
     return "\n".join(lines) + "\n"
 
 
@@ -174,7 +182,7 @@ def fill(nb, record):
         cell.outputs = []
         cell.execution_count = None
         outcome = by_id.get(meta.get("grade_id"))
-        if outcome is not None and meta.get("grade"):
+        if outcome is not None and meta.get("grade") and not outcome.manual:
             cell.outputs = outputs_for(outcome)
     if record.status != "graded" and record.reason:
         note = nbformat.v4.new_markdown_cell(f"**Autograder:** {record.reason}")

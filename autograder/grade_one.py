@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.checks import checks_for, reference_source
-from autograder.checks.base import STATUS_FLAG, CallResult, Flag, TestOutcome
+from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, TestOutcome, case_results, partial_points
 from autograder.extract import extract, reference_use
+from autograder.instructor_cells import RUNNER, RUNNER_SOURCE, GradeCell, instructor_cells
 from autograder.sandbox import Limits, run_calls
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "hash_files"]
@@ -30,13 +31,21 @@ _FLAG_ALIASES = STATUS_FLAG
 
 @dataclass
 class GradeTask:
-    """One submission to grade (plain strings: picklable, JSON-able, cluster-ready)."""
+    """One submission to grade (plain strings: picklable, JSON-able, cluster-ready).
+
+    ``source_notebook``: the instructor's notebook, where the code of instructor-added test cells
+    (hidden tests included) is read ("" or absent: the release's copy). ``partial_credit``: a
+    failed check earns its share of cases passed (course option, README "Late work, partial credit,
+    exports").
+    """
 
     assignment: str
     student: str
     submission_dir: str
     notebook_name: str
     release_notebook: str
+    source_notebook: str = ""
+    partial_credit: bool = False
 
 
 @dataclass
@@ -130,6 +139,11 @@ def _zero(check, message: str, flags: list[str] | None = None) -> TestOutcome:
                        points_possible=float(check.points), messages=[message], flags=list(flags or []))
 
 
+def _zero_cell(cell: GradeCell, message: str, flags: list[str] | None = None) -> TestOutcome:
+    return TestOutcome(test_id=cell.grade_id, function="", points=0.0, points_possible=float(cell.points),
+                       messages=[message], flags=list(flags or []))
+
+
 def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
     f = check.function
     if f in refused:
@@ -165,7 +179,16 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         if flag and flag not in flags:
             flags.append(flag)
     outcome.flags = flags
-    if outcome.points > 0 and any(r.status in _LIMIT_FLAGS for r in results):
+    died = any(r.status in _LIMIT_FLAGS for r in results)
+    if not outcome.passed and not died:
+        outcome.cases = case_results(check, calls, results)
+        if task.partial_credit:
+            outcome.points = partial_points(check.points, outcome.cases)
+            if outcome.cases:
+                k = sum(ok for _, ok in outcome.cases)
+                outcome.messages.append(f"partial credit: {k} of {len(outcome.cases)} cases passed "
+                                        f"({outcome.points:g}/{outcome.points_possible:g} points)")
+    if outcome.points > 0 and died:
         # a check whose process died is never credited, whatever the judge made of partial output
         outcome.points = 0.0
     if any(r.output_truncated for r in results):
@@ -173,6 +196,34 @@ def _grade_check(check, task, ext, refused, limits, state: dict) -> TestOutcome:
         size = f"{cap // 1024} KiB" if cap % 1024 == 0 else f"{cap} bytes"
         outcome.messages.append(f"{f} printed more than {size}; the rest was dropped (output never costs points)")
     return outcome
+
+
+def _manual(cell: GradeCell) -> TestOutcome:
+    return TestOutcome(test_id=cell.grade_id, function="", points=0.0, points_possible=cell.points,
+                       messages=["needs manual grading (scored by the instructor in formgrader)"], manual=True)
+
+
+def _grade_cell(cell: GradeCell, ext, limits, state: dict) -> TestOutcome:
+    """An instructor-added test cell, run in the sandbox after the notebook's code: full points when
+    it raises nothing (see :mod:`autograder.instructor_cells`)."""
+    if cell.manual:
+        return _manual(cell)
+    zero = lambda msg, flags: TestOutcome(test_id=cell.grade_id, function="", points=0.0,  # noqa: E731
+                                          points_possible=cell.points, messages=[msg], flags=flags)
+    if state.get("load_fate"):
+        status, error = state["load_fate"]
+        return zero(f"{cell.grade_id} failed: {error}", [_FLAG_ALIASES.get(status, status)])
+    info: dict = {}
+    call = Call(RUNNER, (cell.code,), case=cell.grade_id, harness=RUNNER)
+    (res,) = run_calls(ext.chunks, [call], limits, {RUNNER: RUNNER_SOURCE}, info=info)
+    if any(m.split(".")[0] == "coursekit" for m in info.get("modules", [])):
+        return zero(f"{cell.grade_id} was not graded: your code imported the course's reference "
+                    "implementation (coursekit).", [Flag.REFERENCE])
+    if res.status == "ok":
+        return TestOutcome(test_id=cell.grade_id, function="", points=cell.points, points_possible=cell.points,
+                           messages=[f"{cell.grade_id} passed"])
+    flag = _FLAG_ALIASES.get(res.status, res.status)
+    return zero(f"{cell.grade_id} failed: {res.error or res.status}", [flag])
 
 
 def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeRecord:
@@ -185,13 +236,17 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
         return GradeRecord(task.assignment, task.student, "failed",
                            reason=_one_line(f"unknown assignment: {exc}"))
     before = {}
+    cells: list[GradeCell] = []
     try:
+        cells = instructor_cells(task.release_notebook, task.source_notebook, [c.test_id for c in checks])
         before = hash_files(task.submission_dir)
         ext = extract(task.submission_dir, task.notebook_name, task.release_notebook,
                       [c.function for c in checks])
         if not ext.ok:
             rec = GradeRecord(task.assignment, task.student, "failed", reason=_one_line(ext.reason),
-                              outcomes=[_zero(c, f"Not graded: {_one_line(ext.reason)}") for c in checks],
+                              outcomes=[_zero(c, f"Not graded: {_one_line(ext.reason)}") for c in checks]
+                              + [_manual(g) if g.manual else _zero_cell(g, f"Not graded: {_one_line(ext.reason)}")
+                                 for g in cells],
                               notes=list(ext.notes))
         else:
             refused = reference_use(ext.student_source, [c.function for c in checks],
@@ -205,6 +260,13 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
                     outcomes.append(_zero(c, f"{c.function} could not be graded (grader error: "
                                              f"{_one_line(exc, 120)}); the instructor was notified.",
                                           [Flag.GRADER_ERROR]))
+            for g in cells:
+                try:
+                    outcomes.append(_grade_cell(g, ext, limits, state))
+                except Exception as exc:  # a grader/sandbox fault: this cell only
+                    outcomes.append(_zero_cell(g, f"{g.grade_id} could not be graded (grader error: "
+                                                  f"{_one_line(exc, 120)}); the instructor was notified.",
+                                               [Flag.GRADER_ERROR]))
             flags = sorted({fl for o in outcomes for fl in o.flags if fl != Flag.MISSING})
             rec = GradeRecord(task.assignment, task.student, "graded", outcomes=outcomes,
                               flags=flags, notes=list(ext.notes))
@@ -215,7 +277,9 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
     except Exception as exc:
         rec = GradeRecord(task.assignment, task.student, "failed",
                           reason=_one_line(f"internal error: {type(exc).__name__}: {exc}"),
-                          outcomes=[_zero(c, "Not graded: internal grader error.") for c in checks])
+                          outcomes=[_zero(c, "Not graded: internal grader error.") for c in checks]
+                          + [_manual(g) if g.manual else _zero_cell(g, "Not graded: internal grader error.")
+                             for g in cells])
         rec.notes.append(_one_line(traceback.format_exc().splitlines()[-1]))
     try:
         after = hash_files(task.submission_dir)

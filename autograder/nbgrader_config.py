@@ -80,3 +80,15 @@ c.Autograde.autograde_preprocessors = [
 # A submitted file nbformat cannot read is autograded (0 points, with the reason), not an error that
 # stops nbgrader before the grader runs.
 c.Autograde.exporter_class = "autograder.nbgrader_autograde.TolerantExporter"
+
+# --- Late work and partial credit (README, "Late work, partial credit, exports") ---
+# Late penalty: points off per started day late, capped (autograder/late.py). Stock `nbgrader autograde`
+# and `autograder grade` apply the same plugin; due dates: `autograder duedate A 2026-12-01T23:59`.
+# points_per_day = 0 means no penalty (nbgrader's default).
+c.AssignLatePenalties.plugin_class = "autograder.late.PointsOffPerDay"
+c.PointsOffPerDay.points_per_day = 0.0
+c.PointsOffPerDay.max_penalty = None
+# nbgrader's grades CSV with proper quoting (a name with a comma keeps its columns): autograder/csv_export.py
+c.ExportApp.plugin_class = "autograder.csv_export.QuotedCsvExportPlugin"
+# Partial credit (autograder grade only): a failed function earns points x (cases passed / cases).
+c.CourseOptions.partial_credit = False

@@ -33,6 +33,26 @@ def _isolation() -> str:
         return "unavailable"  # every check of such a run is a grader error: never replay it later
 
 
+# ----------------------------------------------------------------------------- fingerprints
+
+def _fp_key(t: GradeTask) -> tuple:
+    return (t.assignment, t.release_notebook, t.source_notebook, bool(t.partial_credit))
+
+
+def _task_fingerprint(assignment, release_notebook, source_notebook, partial_credit, limits, isolation) -> str:
+    """:func:`fingerprint`, plus what else decides a verdict: the source notebook (the code of the
+    instructor's test cells, hidden tests included) and the partial-credit option."""
+    fp = fingerprint(assignment, release_notebook, limits, isolation)
+    if not source_notebook and not partial_credit:
+        return fp
+    import hashlib
+
+    from autograder.grade_one import _sha256
+
+    extra = f"{fp}|source:{_sha256(source_notebook) if source_notebook else ''}|partial:{int(bool(partial_credit))}"
+    return hashlib.sha256(extra.encode()).hexdigest()
+
+
 # ----------------------------------------------------------------------------- parallel runs
 
 _WORKER_LIMITS: Limits | None = None
@@ -83,13 +103,12 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
         _repair_journal(jpath)
         done = read_journal(jpath)
     isolation = _isolation() if tasks else ""
-    fingerprints = {key: fingerprint(*key, limits, isolation)
-                    for key in {(t.assignment, t.release_notebook) for t in tasks}}
+    fingerprints = {key: _task_fingerprint(*key, limits, isolation) for key in {_fp_key(t) for t in tasks}}
     records: list[GradeRecord | None] = [None] * len(tasks)
     todo = []
     for i, t in enumerate(tasks):
         rec = done.get(_key(t.assignment, t.student))
-        if (rec is not None and rec.fingerprint == fingerprints[t.assignment, t.release_notebook]
+        if (rec is not None and rec.fingerprint == fingerprints[_fp_key(t)]
                 and rec.submission_files == hash_files(t.submission_dir)):
             rec.replayed = True
             records[i] = rec
@@ -111,7 +130,7 @@ def grade_all(tasks: Iterable[GradeTask], workers: int = 1, journal: str | os.Pa
     fh = open(jpath, "ab") if jpath is not None else None
 
     def finish(i, rec):
-        rec.fingerprint = fingerprints[tasks[i].assignment, tasks[i].release_notebook]
+        rec.fingerprint = fingerprints[_fp_key(tasks[i])]
         records[i] = rec
         if fh is not None:
             _append(fh, rec)
@@ -173,6 +192,8 @@ def summary(records: list[GradeRecord]) -> dict:
     per_test = defaultdict(lambda: [0, 0])
     for r in graded:
         for o in r.outcomes:
+            if o.manual:  # no automatic verdict: formgrader's
+                continue
             per_test[o.test_id][0] += int(o.passed)
             per_test[o.test_id][1] += 1
     flag_counts = Counter(f for r in records for f in set(r.flags))

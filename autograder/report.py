@@ -1,8 +1,10 @@
 """``autograder report A``: how the class did, and which submissions need a human look.
 
-Reads the grading journal of the last ``autograder grade A`` run (one record per student,
-with flags and reasons) — or, if the assignment was graded by stock ``nbgrader autograde``
-only, the scores in the gradebook — and writes into ``reports/<A>/``:
+Every score and total comes from nbgrader's gradebook (manual scores from formgrader, extra
+credit and late penalties included: :func:`autograder.gradebook.totals`), so it agrees with the
+summary of ``autograder grade`` and with ``autograder export``; the grading journal of the last
+``autograder grade A`` run adds the diagnostics (mistakes, flags, reasons) when there is one.
+It writes into ``reports/<A>/``:
 
 * ``histogram.png`` — the distribution of total scores;
 * ``mistakes.png``  — per test, the most common diagnosed mistakes (what to re-teach);
@@ -52,34 +54,45 @@ def _records(course: Course, assignment: str):
 
 
 def build_report(course: Course, assignment: str) -> Report:
-    """Compute the report of ``assignment`` and write its files; returns a :class:`Report`."""
+    """Compute the report of ``assignment`` and write its files; returns a :class:`Report`.
+
+    Every score and total is the gradebook's (:func:`autograder.gradebook.totals`: manual scores,
+    extra credit and the late penalty included), so the report agrees with ``autograder grade``'s
+    summary and ``export``; the journal of the last ``autograder grade`` run adds the per-test
+    diagnostics (mistakes, flags, reasons).
+    """
+    from autograder.gradebook import totals as gradebook_totals
+
     course.check_assignment(assignment)
-    records = _records(course, assignment)
+    records = {r.student: r for r in (_records(course, assignment) or [])}
+    students = set(course.students(assignment))
+    tots = gradebook_totals(course, assignment, students=students or None)
+    if not tots:
+        raise CourseError(f"no grades for {assignment!r} yet: run `autograder grade {assignment}` first")
     tests: list[tuple[str, float]] = []
-    rows = []  # (student, {test: points}, status, reason, flags, notes)
+    for t in tots.values():
+        for cell, (_, p, _) in t.cells.items():
+            if cell not in dict(tests):
+                tests.append((cell, p))
+    rows = []  # (student, {test: points}, status, reason, flags, notes, messages)
     diagnosed: dict[str, list[tuple[str, str]]] = {}  # test -> [(mistake key, hint line)] over the class
-    if records:
-        for r in sorted(records, key=lambda r: r.student):
-            pts = {o.test_id: o.points for o in r.outcomes}
-            rows.append((r.student, pts, r.status, r.reason, sorted(set(r.flags)), list(r.notes),
+    pending: dict[str, list[str]] = {}
+    for s in sorted(tots):
+        t = tots[s]
+        pts = {cell: (sc or 0.0) for cell, (sc, _, _) in t.cells.items()}
+        pending[s] = t.pending
+        r = records.get(s)
+        if r is not None:
+            rows.append((s, pts, r.status, r.reason, sorted(set(r.flags)), list(r.notes),
                          {o.test_id: o.messages for o in r.outcomes if not o.passed}))
             for o in r.outcomes:
                 hint = next((m for m in o.messages if m.startswith(HINT_PREFIX)), "")
                 for key in o.diagnoses:
                     diagnosed.setdefault(o.test_id, []).append((key, hint.split(": ", 1)[-1]))
-        tests = [(o.test_id, o.points_possible) for o in sorted(records, key=lambda r: r.student)[0].outcomes]
-        source = "grading journal " + str(course.journal_path(assignment))
-    else:
-        from autograder.gradebook import scores
-
-        sc = scores(course, assignment)
-        if not sc:
-            raise CourseError(f"no grades for {assignment!r} yet: run `autograder grade {assignment}` first")
-        course.require_generated(assignment)
-        tests = course.grade_cells(assignment)
-        for s in sorted(sc):
-            rows.append((s, sc[s], "graded", "", [], [], {}))
-        source = "gradebook " + str(course.db_path)
+        else:
+            rows.append((s, pts, "graded", "", [], [], {}))
+    source = "gradebook " + str(course.db_path) + (
+        f" (diagnostics: grading journal {course.journal_path(assignment)})" if records else "")
 
     possible = sum(p for _, p in tests)
     n = len(rows)
@@ -87,8 +100,12 @@ def build_report(course: Course, assignment: str) -> Report:
     for t, p in tests:
         got = [row[1].get(t, 0.0) for row in rows]
         per_test.append({"test": t, "points": p, "pass_rate": sum(g >= p for g in got) / n if n else 0.0,
-                         "mean": sum(got) / n if n else 0.0})
-    totals = {row[0]: sum(row[1].get(t, 0.0) for t, _ in tests) for row in rows}
+                         "mean": sum(got) / n if n else 0.0,
+                         "needs_manual_grading": sum(t in pending[row[0]] for row in rows)})
+    possible = max((t.max_score for t in tots.values()), default=possible)
+    totals = {s: tots[s].score for s in sorted(tots)}
+    penalties = {s: tots[s].penalty for s in sorted(tots) if tots[s].penalty}
+    waiting = {s: cells for s, cells in pending.items() if cells}
     failed = [{"student": row[0], "reason": row[3]} for row in rows if row[2] != "graded"]
     # "error" (an exception in the student's code) is ordinary failure, not a reason for a look
     flagged = [{"student": row[0], "flags": [f for f in row[4] if f != Flag.ERROR], "notes": row[5]} for row in rows]
@@ -107,7 +124,8 @@ def build_report(course: Course, assignment: str) -> Report:
                      f"zero: {sum(v == 0 for v in totals.values())}")
     lines.append("  per test (pass rate, mean points):")
     for pt in per_test:
-        lines.append(f"    {pt['test']:<30} {pt['pass_rate']:>6.0%}  {pt['mean']:.2f}/{pt['points']:g}")
+        waits = f"  ({pt['needs_manual_grading']} need manual grading)" if pt["needs_manual_grading"] else ""
+        lines.append(f"    {pt['test']:<30} {pt['pass_rate']:>6.0%}  {pt['mean']:.2f}/{pt['points']:g}{waits}")
     lines.append(f"  score histogram: {out_dir / 'histogram.png'}")
     lines.append("  most common diagnosed mistakes per test (students):")
     for t, _ in tests:
@@ -117,6 +135,11 @@ def build_report(course: Course, assignment: str) -> Report:
     if not any(mistakes.values()):
         lines.append("    (none diagnosed)")
     lines.append(f"  mistakes plot: {out_dir / 'mistakes.png'}")
+    lines.append("  totals (score/max after any late penalty):")
+    for st in sorted(totals):
+        extra = (f"  late penalty -{penalties[st]:g}" if st in penalties else "") + \
+            (f"  needs manual grading: {', '.join(waiting[st])}" if st in waiting else "")
+        lines.append(f"    {st:<24} {totals[st]:>5g}/{possible:g}{extra}")
     if failed:
         lines.append("  could not be graded (0 points, reason):")
         lines += [f"    {f['student']}: {f['reason']}" for f in failed]
@@ -126,7 +149,8 @@ def build_report(course: Course, assignment: str) -> Report:
     text = "\n".join(lines)
     data = {"assignment": assignment, "submissions": n, "points_possible": possible, "per_test": per_test,
             "mistakes": mistakes,
-            "totals": totals, "failed": failed, "flagged": flagged, "source": source}
+            "totals": totals, "late_penalties": penalties, "needs_manual_grading": waiting,
+            "failed": failed, "flagged": flagged, "source": source}
     (out_dir / "report.json").write_text(json.dumps(data, indent=2, sort_keys=True))
     (out_dir / "report.txt").write_text(text + "\n")
     return Report(assignment, out_dir, text, data)

@@ -42,6 +42,8 @@ __all__ = [
     "memoized",
     "call_digest",
     "dtype_problem",
+    "case_results",
+    "partial_points",
 ]
 
 #: Seed of the visible cases: the student's self-check cell shows exactly these.
@@ -153,6 +155,12 @@ class TestOutcome:
     flags: list[str] = field(default_factory=list)
     #: keys of the catalogued mistakes the answers match (see :mod:`autograder.checks.mistakes`)
     diagnoses: list[str] = field(default_factory=list)
+    #: a manually graded cell (written answer, task): no automatic score; the gradebook's manual
+    #: score (formgrader) decides
+    manual: bool = False
+    #: ``[[case, passed], ...]`` of a failed check, each case judged on its own (the basis of
+    #: partial credit, :func:`case_results`); empty when the check passed or was not run
+    cases: list = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -167,6 +175,8 @@ class TestOutcome:
             "messages": list(self.messages),
             "flags": list(self.flags),
             "diagnoses": list(self.diagnoses),
+            "manual": bool(self.manual),
+            "cases": [[str(c), bool(p)] for c, p in self.cases],
         }
 
     @classmethod
@@ -179,6 +189,8 @@ class TestOutcome:
             messages=list(d.get("messages", [])),
             flags=list(d.get("flags", [])),
             diagnoses=list(d.get("diagnoses", [])),
+            manual=bool(d.get("manual", False)),
+            cases=[[str(c), bool(p)] for c, p in d.get("cases", [])],
         )
 
     def __str__(self) -> str:
@@ -275,6 +287,38 @@ class FunctionCheck:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.test_id} ({self.points:g} pts)>"
+
+
+def case_results(check: "FunctionCheck", calls: list, results: list) -> list:
+    """``[[case, passed], ...]``: each call judged on its own by ``check.judge([call], [result])``.
+
+    The basis of partial credit (a failed check earns ``points × passed / cases`` when the course
+    turns it on) and of the feedback's "cases passed" list. Returns ``[]`` when the judge cannot
+    judge a single case on its own (it raised): then the check stays all-or-nothing.
+    """
+    out = []
+    try:
+        for i, (call, res) in enumerate(zip(calls, results)):
+            one = check.judge([call], [res])
+            out.append([call.case or f"case {i + 1}", bool(one.passed)])
+    except Exception:
+        return []
+    if len(out) != len(calls):
+        return []
+    return out
+
+
+def partial_points(points: float, cases: list) -> float:
+    """Partial credit of a FAILED check: ``points × k / n`` rounded down to 0.01, with ``k`` the cases
+    passed on their own out of ``n``, at most ``n − 1`` (a check that fails as a whole, e.g. on a
+    condition across cases, never earns full marks this way); 0 without case results."""
+    import math
+
+    n = len(cases)
+    if n == 0:
+        return 0.0
+    k = min(sum(1 for _, ok in cases if ok), n - 1)
+    return math.floor(100 * float(points) * k / n + 1e-9) / 100
 
 
 # ------------------------------------------------------------------ memoisation
