@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test install bench grade-demo browser-test lock clean
+.PHONY: lab test install bench grade-demo browser-test lock clean student-pack
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 ## The instructor's "see it work": a throwaway course with sample submissions, graded.
 grade-demo: $(STAMP)
 	$(BIN)/autograder demo
+
+## The student pack (dist/coursekit-student + .zip): lectures, release notebooks, coursekit; no answers.
+student-pack: $(STAMP)
+	$(BIN)/autograder pack $(PACK_ARGS)
 
 ## Only the real-browser test.
 browser-test: $(STAMP)

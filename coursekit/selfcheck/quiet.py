@@ -4,7 +4,7 @@ Stock nbgrader scores a graded cell with ANY stderr output as 0 (``nbgrader.util
 and a numpy ``RuntimeWarning`` goes to stderr. So while a check calls the student's function,
 everything it prints (``print``, ``sys.stderr``, output written straight to file descriptors 1 and 2)
 and every warning it raises is captured instead of reaching the cell; :class:`Hidden` says how much.
-``autograder.checks.inkernel`` uses this very module (one place for it).
+The course's grader uses this very module too (one place for it).
 """
 
 from __future__ import annotations
