@@ -68,6 +68,8 @@ class Spec:
     overrides: dict = field(default_factory=dict)
     what: str = ""
     repeat_twins: bool = False
+    #: the student's function while :func:`run` checks it (for judges that call it again)
+    student: Any = None
 
 
 @dataclass
@@ -231,6 +233,7 @@ def run(spec: Spec, namespace, hidden: Hidden | None = None) -> Outcome:
     if fn is None:
         return Outcome(spec.function, False, [f"{spec.function} is not defined: run its cell first "
                                               f"(and keep its name and signature)"])
+    spec.student = fn
     try:
         with trusted():
             cases = spec.cases(ns)

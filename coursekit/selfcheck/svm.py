@@ -89,9 +89,7 @@ def _own_fd(fn, w, b, X, y, C, h=1e-5):
     return gw, (J(w, b + h) - J(w, b - h)) / (2 * h)
 
 
-def _make_hinge_judge():
-    state = {}
-
+def _make_hinge_judge(state):
     def judge(case, value):
         w, b, X, y, C = case.args
         outs, problem = _unpack(value, w)
@@ -125,7 +123,7 @@ def _make_hinge_judge():
                                     f"that allows dw = {bw} + t·{dw_dir}, db = {bb:g} + t·({db_dir:g}); yours: "
                                     f"dw = {np.round(dw, 6)}, db = {db:.6g}")
             return problems, errors
-        fw, fb = _own_fd(state["fn"], w, b, X, y, C)
+        fw, fb = _own_fd(state.student, w, b, X, y, C)
         ew = float(np.max(np.abs(dw - fw)) / max(float(np.max(np.abs(fw))), 1e-8))
         eb = abs(db - fb) / max(abs(fb), 1e-8)
         errors["dw"], errors["db"] = fmt_err(ew), fmt_err(eb)
@@ -136,7 +134,7 @@ def _make_hinge_judge():
             problems.append(f"db = {db:.6g}, expected {fb:.6g} (central finite differences of your own loss)")
         return problems, errors
 
-    return judge, state
+    return judge
 
 
 # ------------------------------------------------------------------ train_linear_svm
@@ -154,6 +152,16 @@ def _optimum(X, y, C):
 
 
 def _train_cases(ns):
+    """The data sets and their optima (SVC fits: computed once per process, they depend on nothing else)."""
+    if not _TRAIN_CASES:
+        _TRAIN_CASES.extend(_make_train_cases())
+    return list(_TRAIN_CASES)
+
+
+_TRAIN_CASES: list = []
+
+
+def _make_train_cases():
     rng = np.random.default_rng(SEED + 1)
     y = np.where(np.arange(TRAIN_N) % 2 == 0, 1.0, -1.0)
     out = []
@@ -204,14 +212,10 @@ def _train_judge(case, value):
 
 
 def _hinge_spec():
-    judge, state = _make_hinge_judge()
-
-    def cases(ns):
-        state["fn"] = ns.get("hinge_loss_and_grad")
-        return _hinge_cases(ns)
-
-    return Spec("hinge_loss_and_grad", ("w", "b", "X", "y", "C"), cases, judge,
+    spec = Spec("hinge_loss_and_grad", ("w", "b", "X", "y", "C"), _hinge_cases, None,
                 what="loss against worked examples, gradients against finite differences of your own loss")
+    spec.judge = _make_hinge_judge(spec)  # finite differences of the student's own loss: spec.student
+    return spec
 
 
 SPECS = {
