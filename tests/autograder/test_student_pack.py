@@ -159,7 +159,7 @@ def _solved(nb_path: Path, dest: Path) -> Path:
     for c in nb.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if c.metadata.get("nbgrader", {}).get("solution"):
-            c.source = answers[gid].replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            c.source = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", answers[gid], flags=re.M)
     dest.mkdir(parents=True, exist_ok=True)
     out = dest / nb_path.name
     nbformat.write(nb, str(out))

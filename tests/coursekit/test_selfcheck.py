@@ -179,3 +179,14 @@ def test_bad_arguments_are_named():
         spec_for("linear_backward", "backprob")
     with pytest.raises(TypeError, match="namespace: expected globals"):
         run_self_check("linear_backward", 42)
+
+
+def test_the_stored_svm_optima_are_scikit_learns():
+    from coursekit.selfcheck import svm as S
+
+    cases = [c for c in S._make_train_cases() if c.expect is not None]
+    assert len(cases) == len(S.OPTIMA) == 2
+    for case in cases:
+        X, y, C = case.args[:3]
+        J, acc = S._optimum(X, y, C)
+        assert abs(J - case.expect[0]) <= 1e-6 * J and acc == case.expect[1], case.label
