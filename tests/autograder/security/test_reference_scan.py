@@ -210,3 +210,22 @@ def test_no_submission_of_the_class_is_flagged_as_a_copy():
         if found:
             flagged[key] = found
     assert flagged == {}
+
+
+def test_the_grader_grades_a_copy_and_flags_it(tmp_path, limits):
+    """End to end: a working, reformatted copy of the library's softmax_cross_entropy gets its
+    points (a copy is not refused) and the record carries the flag and the evidence; honest code
+    next to it is not flagged."""
+    from autograder.grade_one import grade_submission
+    from course_factory import FULL, make_course, scores, tasks_for
+
+    course = make_course(tmp_path, {"copier": {"softmax_cross_entropy": textwrap.dedent(REFORMATTED_COMMENTED)},
+                                    "honest": {}})
+    records = {t.student: grade_submission(t, limits) for t in tasks_for(course)}
+    copier, honest = records["copier"], records["honest"]
+    assert scores(copier) == FULL and scores(honest) == FULL
+    out = {o.function: o for o in copier.outcomes}
+    assert "reference-copy" in out["softmax_cross_entropy"].flags
+    assert "reference-copy" in copier.flags and "reference-implementation" not in copier.flags
+    assert any("softmax_cross_entropy flagged for a look" in n for n in copier.notes)
+    assert not honest.flags
