@@ -270,17 +270,18 @@ def test_fresh_venv_runs_the_students_two_commands(pack, tmp_path):
     py = str(venv / "bin" / "python")
     proc = _make(pack, "install", "PIP_ARGS=--no-deps")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    where = subprocess.run([py, "-c", "import coursekit, sys; print(coursekit.__file__)"], capture_output=True, text=True)
+    where = subprocess.run([py, "-c", "import coursekit, sys; print(coursekit.__file__)"], capture_output=True,
+                           text=True, cwd=tmp_path)  # not from the current directory: from the install
     assert where.stdout.strip() == str(pack / "coursekit" / "__init__.py")
-    assert subprocess.run([py, "-c", "import autograder"], capture_output=True).returncode != 0
+    assert subprocess.run([py, "-c", "import autograder"], capture_output=True, cwd=tmp_path).returncode != 0
 
     # instructor extensions off in the pack's environment; Assignments list and Validate on
-    server = subprocess.run([py, "-m", "jupyter_server", "extension", "list"], capture_output=True, text=True)
+    server = subprocess.run([py, "-m", "jupyter_server", "extension", "list"], capture_output=True, text=True, cwd=pack)
     listing = re.sub(r"\x1b\[[0-9;]*m", "", server.stdout + server.stderr)
     for ext, state in (("formgrader", "disabled"), ("course_list", "disabled"),
                        ("assignment_list", "enabled"), ("validate_assignment", "enabled")):
         assert re.search(rf"nbgrader\.server_extensions\.{ext} {state}", listing), (ext, listing)
-    lab = subprocess.run([py, "-m", "jupyterlab.labextensions", "list"], capture_output=True, text=True)
+    lab = subprocess.run([py, "-m", "jupyterlab.labextensions", "list"], capture_output=True, text=True, cwd=pack)
     disabled = re.sub(r"\x1b\[[0-9;]*m", "", lab.stdout + lab.stderr).split("Disabled extensions:")[-1]
     for plugin in ("formgrader", "create-assignment", "course-list"):
         assert f"@jupyter/nbgrader:{plugin}" in disabled
