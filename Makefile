@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test workers (pytest-xdist; a file's tests stay on one worker). PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test install bench grade-demo browser-test lectures lock clean
+.PHONY: lab test install bench grade-demo browser-test lectures lock clean student-pack
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ grade-demo: $(STAMP)
 ## Re-execute the lecture notebooks from their text sources (lectures/NN_*.md); LECTURES="04 06" for some.
 lectures: $(STAMP)
 	$(BIN)/python tools/build_lectures.py $(LECTURES)
+
+## The student pack (dist/coursekit-student + .zip): lectures, release notebooks, coursekit; no answers.
+student-pack: $(STAMP)
+	$(BIN)/autograder pack $(PACK_ARGS)
 
 ## Only the real-browser test.
 browser-test: $(STAMP)

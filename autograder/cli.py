@@ -118,6 +118,13 @@ def _cmd_demo(args):
     return run_demo(directory=args.dir, workers=args.workers, keep=True)
 
 
+def _cmd_pack(args):
+    from autograder.pack import build_pack
+
+    build_pack(args.out, quiet=args.quiet)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,6 +178,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("report", help="pass rates per test, score histogram, flagged students", parents=[common])
     s.add_argument("assignment")
     s.set_defaults(func=_cmd_report)
+
+    s = sub.add_parser("pack", help="the student pack: lectures, release notebooks, coursekit; no answers", parents=[common])
+    s.add_argument("--out", help="pack folder (default: dist/coursekit-student; a .zip is written beside it)")
+    s.set_defaults(func=_cmd_pack)
 
     s = sub.add_parser("demo", help="a throwaway course with sample submissions, graded end to end", parents=[common])
     s.add_argument("--dir", help="where to build it (default: a new temporary folder)")

@@ -200,7 +200,7 @@ def _norm(s: str) -> str:
 def _is_self_check(src: str) -> bool:
     code = [ln for ln in src.split("\n") if ln.strip() and not ln.strip().startswith("#")]
     return bool(code) and all(re.match(r"\s*(_\s*=\s*)?(self_check|assert_passes)\s*\(", ln)
-                              or re.match(r"\s*from autograder", ln) for ln in code)
+                              or re.match(r"\s*from (autograder|coursekit\.selfcheck)", ln) for ln in code)
 
 
 def find_notebook(folder: Path, expected: str, notes: list[str]) -> Path:

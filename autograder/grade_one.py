@@ -19,6 +19,7 @@ from autograder.checks import checks_for, reference_source
 from autograder.checks.base import STATUS_FLAG, Call, CallResult, Flag, TestOutcome, case_results, partial_points
 from autograder.extract import extract, reference_use
 from autograder.instructor_cells import RUNNER, RUNNER_SOURCE, GradeCell, instructor_cells
+from autograder.reference_scan import reference_copies
 from autograder.sandbox import Limits, run_calls
 
 __all__ = ["GradeTask", "GradeRecord", "grade_submission", "hash_files"]
@@ -267,9 +268,16 @@ def grade_submission(task: GradeTask, limits: Limits | None = None) -> GradeReco
                     outcomes.append(_zero_cell(g, f"{g.grade_id} could not be graded (grader error: "
                                                   f"{_one_line(exc, 120)}); the instructor was notified.",
                                                [Flag.GRADER_ERROR]))
+            copies = reference_copies(ext.student_source, [c.function for c in checks],
+                                      {c.function: tuple(c.overrides) for c in checks})
+            copy_notes = []
+            for o in outcomes:  # a copy of the library's kernel: graded as usual, flagged for a look
+                if o.function in copies and o.function not in refused:
+                    o.flags.append(Flag.REFERENCE_COPY)
+                    copy_notes.append(f"{o.function} flagged for a look: {copies[o.function]} (graded as usual)")
             flags = sorted({fl for o in outcomes for fl in o.flags if fl != Flag.MISSING})
             rec = GradeRecord(task.assignment, task.student, "graded", outcomes=outcomes,
-                              flags=flags, notes=list(ext.notes))
+                              flags=flags, notes=list(ext.notes) + copy_notes)
             for err in dict.fromkeys(state.get("load_errors", [])):
                 rec.notes.append(_one_line(f"the notebook's top-level code raised {err}"))
             if any(Flag.GRADER_ERROR in o.flags for o in outcomes):

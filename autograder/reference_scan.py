@@ -1,35 +1,166 @@
-"""Static scan: which graded functions obtain the course's reference implementation.
+"""Static scans: which graded functions obtain the course's reference implementation, or copy it.
 
-The sandbox also makes ``coursekit`` and ``autograder`` unimportable; this scan of the student's
-source names the evidence (an import, a string naming the packages or the instructor's files, a
-verbatim copy of a reference kernel) so the pipeline can refuse to grade those functions.
+Two questions, two answers:
+
+* :func:`reference_use` — the student's code OBTAINS the reference (an import of ``coursekit`` or
+  ``autograder``, a string naming the packages or the instructor's files): the pipeline refuses to
+  grade those functions (the sandbox also makes the packages unimportable).
+* :func:`reference_copies` — a function's code is a COPY of a kernel of ``coursekit.functional``
+  (which ships to students: the library implements the backprop functions), compared as
+  normalised ASTs, so renaming the function, its arguments and locals, reformatting, comments,
+  docstrings, annotations and dropping the library's argument checks do not hide it. A copy is
+  graded as usual and FLAGGED for the instructor to look at (``Flag.REFERENCE_COPY``): a short
+  formula is what an honest student writes too, so only bodies of some size count.
 """
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import re
 from pathlib import Path
 
-__all__ = ["reference_use"]
+__all__ = ["reference_use", "reference_copies", "normalised"]
 
 _REF_PACKAGES = ("coursekit", "autograder")
 _REF_STRINGS = re.compile(r"coursekit|autograder|functional\.py|solutions[/\\]", re.I)
 
 
+def _parse(source: str) -> ast.Module:
+    """The module's AST; a source that does not compile is parsed piece by piece (top-level blocks)."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        tree = ast.Module(body=[], type_ignores=[])
+        for piece in re.split(r"\n(?=\S)", source):
+            try:
+                tree.body.extend(ast.parse(piece).body)
+            except SyntaxError:
+                continue
+        return tree
+
+
+#: A normalised function smaller than this (AST nodes) is never called a copy: a one-line formula
+#: (``return dout * (z > 0)``) is what an honest student writes too.
+MIN_COPY_NODES = 40
+
+
+def _is_check(stmt: ast.stmt, check_names: frozenset) -> bool:
+    """An argument check of the library: ``raise``, ``if ...: raise ...``, or an assignment or call
+    whose value is a call of a validation helper (``x = as_float_array(x, "x")``)."""
+    if isinstance(stmt, ast.Raise):
+        return True
+    if isinstance(stmt, ast.If) and not stmt.orelse and all(isinstance(b, ast.Raise) for b in stmt.body):
+        return True
+    value = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id in check_names)
+
+
+def normalised(fn: ast.FunctionDef | ast.AsyncFunctionDef, check_names: frozenset = frozenset()) -> tuple[str, int]:
+    """(canonical dump, node count) of a function: what is left when everything a copy could change
+    without changing the computation is taken out.
+
+    Docstrings and string statements, annotations, decorators and the function's name are dropped,
+    top-level statements that are argument checks (:func:`_is_check`) removed, and every name —
+    arguments first, in order, then any other name in order of first occurrence — renamed
+    ``v0, v1, …`` (alpha-renaming; attribute names and constants stay). Comments and formatting
+    are not in an AST.
+    """
+    fn = copy.deepcopy(fn)
+    fn.name, fn.decorator_list, fn.returns = "f", [], None
+    if hasattr(fn, "type_params"):
+        fn.type_params = []
+    for node in ast.walk(fn):  # string statements anywhere (docstrings, commented-out code)
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
+                kept = [st for st in stmts if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
+                                                   and isinstance(st.value.value, str))]
+                setattr(node, field, kept or [ast.Pass()])
+    fn.body = [st for st in fn.body if not _is_check(st, check_names)] or [ast.Pass()]
+    names: dict[str, str] = {}
+
+    def canon(name: str) -> str:
+        return names.setdefault(name, f"v{len(names)}")
+
+    a = fn.args
+    for arg in [*a.posonlyargs, *a.args, *([a.vararg] if a.vararg else []), *a.kwonlyargs,
+                *([a.kwarg] if a.kwarg else [])]:
+        arg.arg, arg.annotation = canon(arg.arg), None
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name):
+            node.id = canon(node.id)
+        elif isinstance(node, ast.arg):
+            node.arg, node.annotation = canon(node.arg), None
+    dump = ast.dump(fn, annotate_fields=False, include_attributes=False)
+    return dump, sum(1 for _ in ast.walk(fn))
+
+
 @functools.lru_cache(maxsize=1)
-def _reference_defs() -> dict[str, str]:
-    """Normalised AST dumps of the reference kernels (coursekit.functional), by name."""
-    out = {}
+def _reference_kernels() -> tuple[dict[str, str], frozenset]:
+    """Normalised dumps of the kernels of coursekit.functional -> their name, and the names of
+    the library's validation helpers (stripped from both sides before comparing)."""
     try:
         import coursekit.functional as F
         tree = ast.parse(Path(F.__file__).read_text())
     except Exception:  # pragma: no cover
-        return out
+        return {}, frozenset()
+    checks = set()
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            out[node.name] = ast.dump(node, annotate_fields=False, include_attributes=False)
-    return out
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_validate"):
+            checks.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.FunctionDef) and node.name.startswith(("_check", "_activation_args")):
+            checks.add(node.name)
+    checks = frozenset(checks)
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            dump, size = normalised(node, checks)
+            if size >= MIN_COPY_NODES:
+                out.setdefault(dump, node.name)
+    return out, checks
+
+
+def reference_copies(student_source: str, functions: list[str],
+                     overrides: dict[str, tuple] | None = None) -> dict[str, str]:
+    """Graded functions whose code is a copy of a kernel of ``coursekit.functional``, with the evidence.
+
+    A function of the student's code (graded or a helper) is a copy when its :func:`normalised`
+    form equals a kernel's (renamed, reformatted, commented, argument checks dropped: still a
+    copy); a graded function is reported when it is a copy or calls one (to a fixpoint), except
+    through ``overrides[f]`` (helpers the grader replaces while ``f`` is checked). The pipeline
+    grades these functions as usual and flags them for a look.
+    """
+    kernels, checks = _reference_kernels()
+    if not kernels:
+        return {}
+    tree = _parse(student_source)
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    copied = {}
+    for name, node in defs.items():
+        dump, size = normalised(node, checks)
+        if size >= MIN_COPY_NODES and dump in kernels:
+            copied[name] = f"its code is coursekit.functional.{kernels[dump]}'s, renamed or reformatted"
+    if not copied:
+        return {}
+    uses = {name: {s.id for s in ast.walk(node) if isinstance(s, ast.Name)} for name, node in defs.items()}
+    result = {}
+    for f in functions:
+        if f not in defs:
+            continue
+        clean = set((overrides or {}).get(f, ()))
+        seen, todo = {f}, [f]
+        while todo:
+            g = todo.pop()
+            if g in copied:
+                result[f] = copied[g] if g == f else f"it calls {g}, whose code is a copy ({copied[g]})"
+                break
+            for u in sorted(uses.get(g, ())):
+                if u in defs and u not in seen and u not in clean:
+                    seen.add(u)
+                    todo.append(u)
+    return result
 
 
 def reference_use(student_source: str, functions: list[str],
@@ -44,21 +175,10 @@ def reference_use(student_source: str, functions: list[str],
       helper, is tainted (to a fixpoint); a graded name bound to a tainted value is tainted;
       names in ``overrides[f]`` (replaced by the trusted reference while ``f`` is checked)
       do not pass their taint on to ``f``;
-    * a graded function that is a verbatim copy (same AST, docstring included) of the
-      reference kernel in ``coursekit/functional.py`` is tainted (small bodies excepted: a
-      one-line formula is what an honest student writes too).
+
+    A copy of a kernel's code is not refused here: see :func:`reference_copies`.
     """
-    try:
-        tree = ast.parse(student_source)
-    except SyntaxError:
-        chunks = []
-        tree = ast.Module(body=[], type_ignores=[])
-        for piece in re.split(r"\n(?=\S)", student_source):
-            try:
-                chunks.extend(ast.parse(piece).body)
-            except SyntaxError:
-                continue
-        tree.body = chunks
+    tree = _parse(student_source)
 
     def mentions_reference(node) -> str:
         inert = {id(s.value) for s in ast.walk(node)
@@ -131,10 +251,4 @@ def reference_use(student_source: str, functions: list[str],
             cache[clean] = taint(clean)
         if f in cache[clean]:
             result[f] = cache[clean][f]
-    refs = _reference_defs()
-    for name, node in defs.items():
-        if name in functions and name in refs and name not in result:
-            if sum(1 for _ in ast.walk(node)) >= 40 and \
-                    ast.dump(node, annotate_fields=False, include_attributes=False) == refs[name]:
-                result[name] = "is a verbatim copy of coursekit.functional." + name
     return result

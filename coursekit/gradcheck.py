@@ -1,4 +1,4 @@
-"""Gradient checking: the checker tests, lectures and autograder share.
+"""Gradient checking: the checker tests, lectures and the grader share.
 
 The idea (lecture 03): a backward pass is right when it agrees with the slope of the
 forward pass measured numerically. A backward function ``backward(dout, ...)`` returns

@@ -84,23 +84,26 @@ def write(nb, path):
 
 
 def graded_test(function, points, assignment):
-    """The autograded test cell of one function: the trusted in-kernel check, in two parts.
+    """The autograded test cell of one function, in two parts.
 
-    The visible part runs the self-check's cases, so ``nbgrader validate`` (and JupyterLab's
-    Validate button) fails, naming the function, until they pass; the hidden part (stripped
-    from the release, run by stock ``nbgrader autograde``) runs the other fixed cases. Both
-    together are exactly the cases ``autograder grade`` judges.
+    The visible part is the student's self-check (:mod:`coursekit.selfcheck`, the library alone: it
+    runs wherever the notebook goes), so ``nbgrader validate`` (and JupyterLab's Validate button)
+    fails, naming the function, until it passes. The hidden part (stripped from the release, run by
+    stock ``nbgrader autograde``) runs the grader's trusted check on every case ``autograder grade``
+    judges (``cases="all"``: the grader's visible and hidden cases), so both graders give the same
+    points.
     """
     s = "s" if points != 1 else ""
     return test(
         f'''
         # Autograded test of {function} ({points} point{s}).
         # Visible part: the self-check's cases (this cell fails until they pass).
-        # Hidden part, run when you are graded: other fixed cases, the same for all.
-        from autograder.checks.inkernel import assert_passes
-        _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="visible")
+        # Hidden part, run when you are graded: the grader's fixed cases, the same for all.
+        from coursekit.selfcheck import assert_passes
+        _ = assert_passes("{function}", globals())
         ### BEGIN HIDDEN TESTS
-        _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="hidden")
+        from autograder.checks.inkernel import assert_passes
+        _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="all")
         ### END HIDDEN TESTS
         ''',
         f"test_{function}",
@@ -121,11 +124,11 @@ def demo(code, grade_id):
 
 
 def self_check_cell(function, assignment):
-    extra = "" if assignment == "backprop" else f', assignment="{assignment}"'
+    """The locked self-check cell after a solution cell (:func:`coursekit.selfcheck.self_check`)."""
     return locked(
         f'''
         # Self-check: run me after editing {function}. Prints what is wrong, if anything.
-        _ = self_check("{function}", {function}{extra})
+        _ = self_check("{function}", globals())
         ''',
         f"check_{function}",
     )

@@ -70,6 +70,7 @@ class Flag:
     OUTPUT_LIMIT = "output-limit"           #: printed more than the output cap
     MISSING = "missing"                     #: the function is not defined
     REFERENCE = "reference-implementation"  #: used the course's reference instead of own code
+    REFERENCE_COPY = "reference-copy"       #: code is a copy of a coursekit.functional kernel: graded, for a look
     MUTATES_INPUT = "mutates-input"         #: modified an input array in place
     DTYPE = "dtype"                         #: returned a dtype other than float64
     NONFINITE = "nonfinite"                 #: returned NaN or inf

@@ -32,7 +32,8 @@ input**.
 
 **What to do.** Fill in the seven functions below where it says `# YOUR CODE HERE` (delete the
 `raise NotImplementedError()` line). After each one, run its *self-check* cell: it compares your
-function with finite differences and prints the relative error of each output — anything above
+function with finite differences of the given forward functions below and prints the relative
+error of each output — anything above
 about `1e-7` is a bug, and the message says which output is wrong and, where it can tell, why.
 
 **How you are graded (12 points).** Each function's test cell has two parts. The **visible**
@@ -53,13 +54,15 @@ functions. A bug in one function costs points in that function's test only:
   helpers is charged once, in its own test, not again here. Call the helpers (don't inline them):
   then only the way you wire them together is graded in this test.
 * Do not import a ready-made backward pass (e.g. from `coursekit.functional`): the grader
-  refuses it and awards 0 points for that function.
+  refuses it and awards 0 points for that function. The course library `coursekit.functional`
+  does implement these functions (the lectures use it); a copy of its code, renamed or
+  reformatted, is recognised and flagged for your instructor to look at.
 """))
 
 cells.append(locked("""
 import numpy as np
 
-from autograder.checks.inkernel import self_check
+from coursekit.selfcheck import self_check
 
 np.set_printoptions(precision=4, suppress=True)
 """, "setup"))

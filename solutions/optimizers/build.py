@@ -42,7 +42,7 @@ function earns its points when it passes both; printing or numpy warnings never 
     locked("""
 import numpy as np
 
-from autograder.checks.inkernel import self_check
+from coursekit.selfcheck import self_check
 
 np.set_printoptions(precision=4, suppress=True)
 """, "setup"),

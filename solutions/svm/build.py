@@ -55,7 +55,7 @@ margin, whatever the seed.
     locked("""
 import numpy as np
 
-from autograder.checks.inkernel import self_check
+from coursekit.selfcheck import self_check
 
 np.set_printoptions(precision=4, suppress=True)
 """, "setup"),

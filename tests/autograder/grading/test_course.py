@@ -37,8 +37,9 @@ def test_release_strips_solutions_and_hidden_tests(generated_course, assignment)
         if m.get("grade") and not m.get("solution"):
             # the visible part (the self-check's cases) stays, for nbgrader validate; the hidden goes
             f = m["grade_id"][len("test_"):]
-            assert f'assert_passes("{f}", globals(), assignment="{assignment}", cases="visible")' in c.source
-            assert 'cases="hidden"' not in c.source
+            # the visible part is the student's self-check, from the library alone
+            assert f'from coursekit.selfcheck import assert_passes\n_ = assert_passes("{f}", globals())' in c.source
+            assert "autograder" not in c.source and "cases=" not in c.source
             assert m.get("locked") is True
 
 
@@ -48,10 +49,12 @@ def test_source_notebook_test_cells_call_the_trusted_check():
         for c, m in cells:
             if m.get("grade") and not m.get("solution"):
                 f = m["grade_id"][len("test_"):]
-                call = f'assert_passes("{f}", globals(), assignment="{assignment}", cases='
                 visible, hidden = c.source.split("### BEGIN HIDDEN TESTS")
-                assert call + '"visible")' in visible and "cases=" not in visible.replace(call + '"visible")', "")
-                assert call + '"hidden")' in hidden.split("### END HIDDEN TESTS")[0]
+                assert f'_ = assert_passes("{f}", globals())' in visible and "autograder" not in visible
+                # the hidden part runs every case autograder grade judges (its visible and hidden ones)
+                call = f'assert_passes("{f}", globals(), assignment="{assignment}", cases="all")'
+                assert "from autograder.checks.inkernel import assert_passes" in hidden
+                assert call in hidden.split("### END HIDDEN TESTS")[0]
 
 
 def test_backprop_forwards_are_given_in_locked_cells_not_imported_from_the_reference():
