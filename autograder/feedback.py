@@ -183,7 +183,11 @@ def _finish(course: Course, nb, record) -> str:
     tmp = dest.with_suffix(".ipynb.tmp")
     nbformat.write(nb, str(tmp))
     tmp.replace(dest)
-    ts = course.submitted_dir(S, A) / "timestamp.txt"
-    if ts.is_file():
-        shutil.copyfile(ts, dest_dir / "timestamp.txt")
+    # The exchange's files travel with the graded copy, as stock autograde copies them: the
+    # submission time, and the secret nbgrader's release_feedback hashes into the feedback's name
+    # (fetch_feedback finds a student's feedback by it; without it release_feedback fails).
+    for extra in ("timestamp.txt", "submission_secret.txt"):
+        src = course.submitted_dir(S, A) / extra
+        if src.is_file():
+            shutil.copyfile(src, dest_dir / extra)
     return str(dest)
