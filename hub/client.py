@@ -40,9 +40,14 @@ class Hub:
     def token_for(self, user: str, note: str = "test") -> str:
         return self.api("POST", f"/users/{user}/tokens", json={"note": note, "expires_in": 3600})["token"]
 
-    def start_server(self, user: str, timeout: float = 240) -> None:
-        """Start ``user``'s server and wait until it is ready."""
+    def request_server(self, user: str) -> None:
+        """Ask the hub to start ``user``'s server (returns at once; :meth:`start_server` waits)."""
         self.api("POST", f"/users/{user}/server", ok=(201, 202, 400))  # 400: already running
+
+    def start_server(self, user: str, timeout: float = 240, requested: bool = False) -> None:
+        """Start ``user``'s server and wait until it is ready."""
+        if not requested:
+            self.request_server(user)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             model = self.api("GET", f"/users/{user}")
@@ -131,9 +136,9 @@ class Kernel:
         msg_id = self.send(self._msg("execute_request", {"code": code, "silent": False, "store_history": True,
                                                          "user_expressions": {}, "allow_stdin": False,
                                                          "stop_on_error": True}))
-        out, status, error = [], None, None
+        out, status, error, idle = [], None, None, False
         deadline = time.monotonic() + timeout
-        while True:
+        while status is None or not idle:  # shell reply and iopub idle arrive in either order
             left = deadline - time.monotonic()
             if left <= 0:
                 raise HubError(f"kernel did not finish within {timeout:.0f} s: {code[:80]!r}")
@@ -147,8 +152,9 @@ class Kernel:
                 error = f"{c['ename']}: {c['evalue']}"
             elif t == "execute_reply":
                 status = c["status"]
-            elif t == "status" and c["execution_state"] == "idle" and status is not None:
-                return {"status": status, "stdout": "".join(out), "error": error}
+            elif t == "status" and c["execution_state"] == "idle":
+                idle = True
+        return {"status": status, "stdout": "".join(out), "error": error}
 
     def widget(self, model_name: str, description: str | None = None) -> str:
         """The comm id of the first widget of ``model_name`` (and ``description``) opened so far."""

@@ -79,8 +79,10 @@ def test_class_on_the_hub():
 
         tokens = {s: hub.token_for(s) for s in students}
         servers = {s: Server(h.url, f"/user/{s}", tokens[s]) for s in students}
+        for s in students:  # the three servers start together, as a class arriving
+            hub.request_server(s)
         for s in students:
-            hub.start_server(s)
+            hub.start_server(s, requested=True)
         for s in students:
             srv = servers[s]
             listed = srv.json("GET", f"/assignments?course_id={COURSE}")
