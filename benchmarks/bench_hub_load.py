@@ -17,7 +17,8 @@ measures in Chromium (which adds the browser's decode and paint, ~5–20 ms ther
 
 Meanwhile a probe thread calls the hub API (``GET /hub/api/users/<name>``) once a second. After
 the moves, the proportional set size (PSS, /proc/<pid>/smaps_rollup: shared pages split between
-the processes that share them) of every student's server process and kernel is read.
+the processes that share them) of every student's server process and kernel is read, and the
+CPU time each kernel spent per move (/proc/<pid>/stat, over the moves).
 
 Prints per N: slider latency p50/p95, hub API p95, login p95, server start p50/max, memory per
 student server and per kernel (MB, mean), failures; and ``RESULT`` lines. Bounded: each N stops
@@ -77,6 +78,18 @@ def processes_of(uid: int):
             yield int(p.name), cmd
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far (/proc/<pid>/stat)."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kernel_pids(user: str) -> list[int]:
+    import pwd
+    return [pid for pid, cmd in processes_of(pwd.getpwnam(user).pw_uid) if "ipykernel_launcher" in cmd]
+
+
 def mem_available_mb() -> float:
     m = re.search(r"^MemAvailable:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
     return int(m.group(1)) / 1024
@@ -87,7 +100,7 @@ class Student(threading.Thread):
         super().__init__(daemon=True)
         self.h, self.name, self.cells, self.moves, self.think, self.deadline = h, name, cells, moves, think, deadline
         self.latencies: list[float] = []
-        self.login_s = self.start_s = float("nan")
+        self.login_s = self.start_s = self.cpu_per_move = float("nan")
         self.error: str | None = None
         self.done = False
         self.hub = Hub(h.url, h.token)
@@ -121,12 +134,15 @@ class Student(threading.Thread):
             slider = kernel.widget("FloatLogSliderModel", "learning rate")
             image = kernel.widget("ImageModel")
             value = kernel.comms[slider].get("value", 0.02)
+            pids = kernel_pids(self.name)
+            cpu0 = sum(cpu_seconds(p) for p in pids)
             for _ in range(self.moves):
                 if time.monotonic() > self.deadline:
                     raise TimeoutError("time bound reached before all moves")
                 value = round(value * 10 ** 0.01, 6)
                 self.latencies.append(kernel.set_value(slider, value, image, timeout=120))
                 time.sleep(self.think)
+            self.cpu_per_move = (sum(cpu_seconds(p) for p in pids) - cpu0) / self.moves
             self.done = True
         except Exception as exc:  # a failure of this student, counted and reported
             self.error = f"{type(exc).__name__}: {exc}"[:300]
@@ -198,6 +214,8 @@ def run_n(n: int, moves: int, think: float, max_seconds: float) -> dict:
         "kernel_mb": statistics.fmean(kernels) if kernels else float("nan"),
         "n_servers": len(servers), "n_kernels": len(kernels),
         "used_mb": avail_before - avail_loaded, "failures": failures,
+        "kernel_cpu_ms_per_move": 1000 * statistics.fmean(
+            [s.cpu_per_move for s in studs if s.cpu_per_move == s.cpu_per_move] or [float("nan")]),
     }
 
 
@@ -216,12 +234,13 @@ def main(argv=None) -> int:
         rows.append(r)
         print(f"N={n}: {r}", flush=True)
     print("\n| N | slider p50 / p95 (ms) | moves | hub API p95 (ms) | login p95 (ms) | server start p50 / max (s) "
-          "| PSS per server / kernel (MB) | memory used (MB) | failures |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| PSS per server / kernel (MB) | memory used (MB) | kernel CPU per move (ms) | failures |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['n']} | {r['slider_p50_ms']:.0f} / {r['slider_p95_ms']:.0f} | {r['moves']} | "
               f"{r['api_p95_ms']:.0f} | {r['login_p95_ms']:.0f} | {r['start_p50_s']:.0f} / {r['start_max_s']:.0f} | "
-              f"{r['server_mb']:.0f} / {r['kernel_mb']:.0f} | {r['used_mb']:.0f} | {len(r['failures'])} |")
+              f"{r['server_mb']:.0f} / {r['kernel_mb']:.0f} | {r['used_mb']:.0f} | {r['kernel_cpu_ms_per_move']:.0f} | "
+              f"{len(r['failures'])} |")
     for r in rows:
         for f in r["failures"]:
             print(f"  N={r['n']} failure: {f}")
