@@ -66,7 +66,7 @@ c.Spawner.cmd = [str(ENV.python), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 180  # a loaded 2-core machine starts a server in 5–60 s
-c.Spawner.http_timeout = 180
+c.Spawner.http_timeout = 300  # 30 servers starting at once on 2 cores took ~230 s (README)
 c.Spawner.environment = dict(BASE_ENV)
 
 
