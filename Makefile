@@ -67,3 +67,21 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## The course as a class uses it (README, "Running a class"; as root). HUB_STUDENTS/HUB_INSTRUCTORS:
+## comma-separated Unix user names; HUB_PACK: the student pack directory (default: built).
+HUB_STUDENTS ?= student1,student2
+HUB_INSTRUCTORS ?= instructor1
+.PHONY: hub hub-install hub-users hub-teardown hub-test hub-bench
+hub-install: $(STAMP)
+	cd hub && npm ci --no-audit --no-fund
+hub-users: hub-install
+	$(BIN)/python hub/run.py setup --students $(HUB_STUDENTS) --instructors $(HUB_INSTRUCTORS) $(if $(HUB_PACK),--pack $(HUB_PACK))
+hub: hub-install
+	$(BIN)/python hub/run.py start
+hub-teardown:
+	$(BIN)/python hub/run.py teardown
+hub-test: hub-install
+	$(BIN)/python -m pytest -p no:cacheprovider -n 0 tests/hub $(PYTEST_ARGS)
+hub-bench: hub-install
+	$(BIN)/python benchmarks/bench_hub_load.py $(BENCH_ARGS)

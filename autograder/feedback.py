@@ -200,9 +200,14 @@ def _finish(course: Course, nb, record) -> str:
     tmp = dest.with_suffix(".ipynb.tmp")
     nbformat.write(nb, str(tmp))
     tmp.replace(dest)
-    ts = course.submitted_dir(S, A) / "timestamp.txt"
-    if ts.is_file():  # via a new file: nbgrader autograde leaves its copy read-only (444)
-        tmp_ts = dest_dir / "timestamp.txt.tmp"
-        shutil.copyfile(ts, tmp_ts)
-        tmp_ts.replace(dest_dir / "timestamp.txt")
+    # The exchange's files travel with the graded copy, as stock autograde copies them: the
+    # submission time, and the secret nbgrader's release_feedback hashes into the feedback's name
+    # (fetch_feedback finds a student's feedback by it; without it release_feedback fails). Each
+    # goes through a new file: nbgrader autograde leaves its own copies read-only (444).
+    for extra in ("timestamp.txt", "submission_secret.txt"):
+        src = course.submitted_dir(S, A) / extra
+        if src.is_file():
+            tmp_extra = dest_dir / (extra + ".tmp")
+            shutil.copyfile(src, tmp_extra)
+            tmp_extra.replace(dest_dir / extra)
     return str(dest)

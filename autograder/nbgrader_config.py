@@ -39,6 +39,27 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # Assignments of the term: one per folder solutions/<A>/ with a checks.py
 # (autograder.assignments); nbgrader adds each to the gradebook when it is generated.
 
+# The exchange (nbgrader release_assignment, fetch_assignment, submit, collect, release_feedback,
+# fetch_feedback). nbgrader's default root, /usr/local/share/nbgrader/exchange, must exist and be
+# writable by everyone, which only root can arrange: as a normal user every exchange command stops
+# with "Unwritable directory". So the root is
+#   - $COURSEKIT_EXCHANGE when set: on a shared machine (JupyterHub, hub/) the administrator creates
+#     it once as root, world-writable with the sticky bit, exactly as nbgrader expects
+#     (`install -d -m 1777 /srv/nbgrader/exchange`), and sets the variable for every user; nbgrader
+#     then makes inbound/ write-only for students (0733) and outbound/, feedback/ readable only by
+#     name, so a student cannot list or read another student's submission or feedback;
+#   - otherwise <Jupyter data dir>/nbgrader_exchange (~/.local/share/jupyter/...), created here:
+#     it is the user's own and always writable, so one person can run the whole loop on a laptop
+#     (students played with `--student NAME`) without root or an extra variable.
+# The student-side config (student_nbgrader_config.py) resolves the root the same way
+# (tests/autograder/exchange/test_exchange_roundtrip.py checks that both agree).
+from jupyter_core.paths import jupyter_data_dir
+
+_EXCHANGE_ENV = os.environ.get("COURSEKIT_EXCHANGE", "").strip()
+c.Exchange.root = _EXCHANGE_ENV or os.path.join(jupyter_data_dir(), "nbgrader_exchange")
+if not _EXCHANGE_ENV:
+    os.makedirs(c.Exchange.root, exist_ok=True)
+
 # Stock autograde: a hidden test cell runs the full finite-difference check (a few seconds);
 # an endless loop in a student's cell is interrupted after this many seconds.
 c.Execute.timeout = 60

@@ -1,0 +1,30 @@
+"""nbgrader configuration for students of the coursekit course.
+
+The student pack ships this file as ``nbgrader_config.py`` (``autograder pack``); on JupyterHub
+every student server reads it (``hub/``). nbgrader's student commands — ``nbgrader
+fetch_assignment``, ``nbgrader submit``, ``nbgrader fetch_feedback``, ``nbgrader list`` and the
+Assignments tab of JupyterLab — pick it up from the folder they run in or from ``~/.jupyter/``.
+
+It names the course and the exchange; nothing else of the instructor's configuration (course
+root, gradebook, sources) belongs on a student's machine. The exchange root is resolved exactly as
+the instructor's ``autograder/nbgrader_config.py`` does (see the comment there): ``$COURSEKIT_EXCHANGE``
+on a shared machine, else the user's own ``<Jupyter data dir>/nbgrader_exchange``.
+"""
+
+import os
+
+from jupyter_core.paths import jupyter_data_dir
+
+try:  # executed by traitlets' config loader, which provides get_config()
+    c = get_config()  # noqa: F821
+except NameError:  # imported as a plain module: give a Config to inspect
+    from traitlets.config import Config
+
+    c = Config()
+
+c.CourseDirectory.course_id = "coursekit"
+
+_EXCHANGE_ENV = os.environ.get("COURSEKIT_EXCHANGE", "").strip()
+c.Exchange.root = _EXCHANGE_ENV or os.path.join(jupyter_data_dir(), "nbgrader_exchange")
+if not _EXCHANGE_ENV:
+    os.makedirs(c.Exchange.root, exist_ok=True)
