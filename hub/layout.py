@@ -85,15 +85,10 @@ def _student_page_config() -> str:
 
 
 def default_pack(dest: Path) -> str:
-    """Build the student pack into ``dest``: ``autograder pack`` when the command exists, else a
-    copy of ``lectures/`` (the notebooks with outputs). Returns which one was used."""
-    probe = subprocess.run([str(VENV_BIN / "autograder"), "pack", "--help"], capture_output=True, text=True)
-    if probe.returncode == 0:
-        subprocess.run([str(VENV_BIN / "autograder"), "pack", str(dest)], check=True)
-        return "autograder pack"
-    shutil.copytree(REPO / "lectures", dest / "lectures",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    return "lectures/ (autograder pack not available)"
+    """Build the student pack into ``dest`` with ``autograder pack`` (lectures with outputs, release
+    notebooks, coursekit, the student README; nothing instructor-only). Returns what was used."""
+    subprocess.run([str(VENV_BIN / "autograder"), "-q", "pack", "--out", str(dest)], check=True)
+    return "autograder pack"
 
 
 def setup(cd: ClassDir, students: list[str], instructors: list[str], pack: str | os.PathLike | None = None) -> str:
@@ -146,7 +141,6 @@ def setup(cd: ClassDir, students: list[str], instructors: list[str], pack: str |
         shutil.copytree(pack, cd.pack)
         what = f"the directory {pack}"
     elif not cd.pack.is_dir():
-        cd.pack.mkdir()
         what = default_pack(cd.pack)
     else:
         what = f"the existing {cd.pack}"
