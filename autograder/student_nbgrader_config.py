@@ -1,14 +1,14 @@
 """nbgrader configuration for students of the coursekit course.
 
-The student pack ships this file as ``nbgrader_config.py`` (``autograder pack``); on JupyterHub
-every student server reads it (``hub/``). nbgrader's student commands — ``nbgrader
-fetch_assignment``, ``nbgrader submit``, ``nbgrader fetch_feedback``, ``nbgrader list`` and the
-Assignments tab of JupyterLab — pick it up from the folder they run in or from ``~/.jupyter/``.
+The student pack ships this file as ``nbgrader_config.py``; on JupyterHub every student server
+reads it. nbgrader's student commands — ``nbgrader fetch_assignment``, ``nbgrader submit``,
+``nbgrader fetch_feedback``, ``nbgrader list`` and the Assignments tab of JupyterLab — pick it up
+from the folder they run in or from ``~/.jupyter/``.
 
-It names the course and the exchange; nothing else of the instructor's configuration (course
-root, gradebook, sources) belongs on a student's machine. The exchange root is resolved exactly as
-the instructor's ``autograder/nbgrader_config.py`` does (see the comment there): ``$COURSEKIT_EXCHANGE``
-on a shared machine, else the user's own ``<Jupyter data dir>/nbgrader_exchange``.
+It names the course and the exchange and nothing else (no course root, gradebook or sources).
+The exchange root is resolved as the instructor's configuration resolves it:
+``$COURSEKIT_EXCHANGE`` on a shared machine, else the user's own
+``<Jupyter data dir>/nbgrader_exchange``.
 """
 
 import os

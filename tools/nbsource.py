@@ -94,13 +94,20 @@ def graded_test(function, points, assignment):
     points.
     """
     s = "s" if points != 1 else ""
+    try:  # a new assignment may have no student-side self-check yet: then the cell has no visible part
+        from coursekit.selfcheck import spec_for
+
+        spec_for(function)
+        visible = f'''# Visible part: the self-check's cases (this cell fails until they pass).
+        # Hidden part, run when you are graded: the grader's fixed cases, the same for all.
+        from coursekit.selfcheck import assert_passes
+        _ = assert_passes("{function}", globals())'''
+    except ValueError:
+        visible = f'''# No self-check for {function}: it is checked when you are graded (hidden part).'''
     return test(
         f'''
         # Autograded test of {function} ({points} point{s}).
-        # Visible part: the self-check's cases (this cell fails until they pass).
-        # Hidden part, run when you are graded: the grader's fixed cases, the same for all.
-        from coursekit.selfcheck import assert_passes
-        _ = assert_passes("{function}", globals())
+        {visible}
         ### BEGIN HIDDEN TESTS
         from autograder.checks.inkernel import assert_passes
         _ = assert_passes("{function}", globals(), assignment="{assignment}", cases="all")
