@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import socket
 import subprocess
 import sys
@@ -103,6 +104,30 @@ def _wait_up(url: str, proc, log: Path, timeout: float) -> None:
     raise RuntimeError(f"the hub did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+def _open_the_way(path: Path) -> list[tuple[Path, int]]:
+    """Let every user *traverse* (o+x, not list) the folders above ``path`` that forbid it.
+
+    The throwaway class's users run the course environment of this checkout (its ``.venv`` and,
+    through the editable install, its ``coursekit``/``autograder`` sources); a checkout in a
+    private folder (``mktemp -d`` makes 0700, as a CI runner may) would be out of their reach.
+    Returns what was changed, for :func:`_close_the_way`. (A class server installs the course
+    environment under /opt or in the image instead: README, "Running a class".)
+    """
+    changed = []
+    for p in path.resolve().parents:
+        mode = os.stat(p).st_mode
+        if not mode & stat.S_IXOTH:
+            os.chmod(p, stat.S_IMODE(mode) | stat.S_IXOTH)
+            changed.append((p, stat.S_IMODE(mode)))
+    return changed
+
+
+def _close_the_way(changed: list[tuple[Path, int]]) -> None:
+    for p, mode in reversed(changed):
+        with contextlib.suppress(OSError):
+            os.chmod(p, mode)
+
+
 @contextlib.contextmanager
 def running_hub(n_students: int, n_instructors: int = 1, pack: str | None = None, cull: int = 0,
                 startup_timeout: float = 400):
@@ -122,6 +147,7 @@ def running_hub(n_students: int, n_instructors: int = 1, pack: str | None = None
     proc = None
     log = root / "hub.log"
     ensure_proxy()
+    opened = _open_the_way(REPO)
     try:
         old = dict(os.environ)
         os.environ["COURSEKIT_HUB_DIR"] = str(root)
@@ -155,4 +181,5 @@ def running_hub(n_students: int, n_instructors: int = 1, pack: str | None = None
         if keep:
             shutil.copyfile(log, keep) if log.exists() else None
         layout.teardown(cd)
+        _close_the_way(opened)
         assert not leftovers, f"processes left running after the hub stopped: {leftovers}"
