@@ -46,3 +46,14 @@ def math_outside_latex(markdown: str) -> list[str]:
             a, b = max(0, m.start() - 25), min(len(text), m.end() + 25)
             found.append(f"{kind}: …{text[a:b]}…".replace("\n", " "))
     return found
+
+
+def stream_text(nb) -> str:
+    """Everything the code cells of ``nb`` printed (their stream outputs), one string."""
+    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                     if o.output_type == "stream")
+
+
+def markdown_text(nb) -> str:
+    """The Markdown cells of ``nb``, one string."""
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")

@@ -11,21 +11,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lecture_text import markdown_text as _markdown
+from lecture_text import stream_text as _outputs
+
 NB = Path(__file__).resolve().parents[2] / "lectures" / "01_svm.ipynb"
 
 
 @pytest.fixture(scope="module")
 def nb():
     return nbformat.read(NB, as_version=4)
-
-
-def _outputs(nb):
-    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                     if o.output_type == "stream")
-
-
-def _markdown(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
 def test_misclassified_exactly_when_slack_exceeds_one(nb):

@@ -12,6 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lecture_text import markdown_text as _markdown
+from lecture_text import stream_text as _outputs
+
 ROOT = Path(__file__).resolve().parents[2]
 NB = ROOT / "lectures" / "02_neural_networks.ipynb"
 
@@ -19,15 +22,6 @@ NB = ROOT / "lectures" / "02_neural_networks.ipynb"
 @pytest.fixture(scope="module")
 def nb():
     return nbformat.read(NB, as_version=4)
-
-
-def _outputs(nb):
-    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                     if o.output_type == "stream")
-
-
-def _markdown(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
 def test_xor_count_in_the_text_is_the_computed_one(nb):
